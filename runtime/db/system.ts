@@ -1,0 +1,150 @@
+/**
+ * System tables, in their own schema (`strata`), created by numbered migrations that run once
+ * each, under an advisory lock so that two processes starting together do not race.
+ */
+import type { Knex } from 'knex';
+import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_SCHEMA } from './names.ts';
+
+/** Advisory lock keys (pg_advisory_xact_lock): one per kind of exclusive work. */
+export const LOCKS = { systemMigrations: 7_301_001, deploy: 7_301_002 } as const;
+
+interface Migration { id: number; name: string; up: (trx: Knex.Transaction) => Promise<void> }
+
+const S = SYSTEM_SCHEMA;
+
+const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'registry, deploys, recycle bin',
+    async up(trx) {
+      await trx.raw(`CREATE SCHEMA IF NOT EXISTS ??`, [DATA_SCHEMA]);
+      await trx.raw(`CREATE SCHEMA IF NOT EXISTS ??`, [BIN_SCHEMA]);
+      await trx.raw(`CREATE EXTENSION IF NOT EXISTS pgcrypto`);
+      await trx.raw(`
+        CREATE TABLE ${S}.registry (
+          version integer PRIMARY KEY,
+          doc jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      await trx.raw(`
+        CREATE TABLE ${S}.deploys (
+          id bigserial PRIMARY KEY,
+          registry_version integer NOT NULL,
+          package text NOT NULL,
+          package_version text NOT NULL,
+          deployed_by uuid,
+          deployed_by_email text,
+          deployed_at timestamptz NOT NULL DEFAULT now(),
+          plan jsonb NOT NULL,
+          bundle jsonb NOT NULL
+        )`);
+      await trx.raw(`
+        CREATE TABLE ${S}.recycle_bin (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          kind text NOT NULL CHECK (kind IN ('object', 'field')),
+          object text NOT NULL,
+          name text NOT NULL,
+          stored_as text NOT NULL,
+          definition jsonb NOT NULL,
+          package text NOT NULL,
+          removed_at timestamptz NOT NULL DEFAULT now(),
+          removed_by uuid,
+          restored_at timestamptz
+        )`);
+      // Tells whether a text value converts to a type, without failing the statement:
+      // the preflight of a type change counts the records that would not convert.
+      await trx.raw(`
+        CREATE FUNCTION ${S}.can_cast(v text, target text) RETURNS boolean
+        LANGUAGE plpgsql IMMUTABLE AS $$
+        BEGIN
+          EXECUTE format('SELECT %L::%s', v, target);
+          RETURN true;
+        EXCEPTION WHEN others THEN
+          RETURN false;
+        END $$`);
+    },
+  },
+  {
+    id: 2,
+    name: 'users, sessions, audit log',
+    async up(trx) {
+      await trx.raw(`
+        CREATE TABLE ${S}.users (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          email text NOT NULL,
+          name text,
+          password_hash text NOT NULL,
+          roles text[] NOT NULL DEFAULT '{}',
+          manager_id uuid REFERENCES ${S}.users(id) ON DELETE SET NULL,
+          active boolean NOT NULL DEFAULT true,
+          mfa_secret text,
+          mfa_enabled boolean NOT NULL DEFAULT false,
+          mfa_last_step bigint,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      await trx.raw(`CREATE UNIQUE INDEX users_email_key ON ${S}.users (lower(email))`);
+      await trx.raw(`
+        CREATE TABLE ${S}.sessions (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          token_hash text NOT NULL UNIQUE,
+          user_id uuid NOT NULL REFERENCES ${S}.users(id) ON DELETE CASCADE,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_seen_at timestamptz NOT NULL DEFAULT now(),
+          expires_at timestamptz NOT NULL,
+          ip text,
+          user_agent text
+        )`);
+      await trx.raw(`
+        CREATE TABLE ${S}.audit_log (
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          actor_id uuid,
+          actor_email text,
+          action text NOT NULL,
+          target text,
+          ip text,
+          detail jsonb
+        )`);
+      await trx.raw(`CREATE INDEX audit_log_at ON ${S}.audit_log (at DESC)`);
+      await trx.raw(`
+        CREATE TABLE ${S}.settings (
+          key text PRIMARY KEY,
+          value jsonb NOT NULL
+        )`);
+    },
+  },
+  {
+    id: 3,
+    name: 'autonumber counters',
+    async up(trx) {
+      // One row per autonumber field; taking a number locks the row until the record's
+      // transaction ends, so numbers are gap-free and never handed out twice.
+      await trx.raw(`
+        CREATE TABLE ${S}.autonumbers (
+          field_id uuid PRIMARY KEY,
+          next_value bigint NOT NULL
+        )`);
+    },
+  },
+];
+
+/** Brings the system schema up to date; safe to call from every process at start. */
+export async function migrateSystem(knex: Knex): Promise<void> {
+  await knex.transaction(async (trx) => {
+    await trx.raw('SELECT pg_advisory_xact_lock(?)', [LOCKS.systemMigrations]);
+    await trx.raw(`CREATE SCHEMA IF NOT EXISTS ??`, [SYSTEM_SCHEMA]);
+    await trx.raw(`
+      CREATE TABLE IF NOT EXISTS ${S}.system_migrations (
+        id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    const done = new Set(
+      ((await trx.raw(`SELECT id FROM ${S}.system_migrations`)).rows as Array<{ id: number }>).map((r) => r.id),
+    );
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      await m.up(trx);
+      await trx.raw(`INSERT INTO ${S}.system_migrations (id, name) VALUES (?, ?)`, [m.id, m.name]);
+    }
+  });
+}

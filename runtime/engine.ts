@@ -1,0 +1,76 @@
+/**
+ * The engine, composed: a database, the system schema, the live registry, and the operations
+ * the server and the CLI share. Nothing here knows about HTTP.
+ */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { openDatabase, type Database, type OpenOptions } from './db/connect.ts';
+import { migrateSystem } from './db/system.ts';
+import type { RegistryDoc } from './metadata/deployed.ts';
+import { loadPackage } from './metadata/load.ts';
+import { RegistryCache } from './metadata/registry-cache.ts';
+import { loadRegistry } from './metadata/registry-store.ts';
+import { StrataError } from './errors.ts';
+import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const STANDARD_PACKAGE_DIR = path.join(REPO_ROOT, 'metadata', 'packages', 'crm-core');
+
+export interface Engine {
+  db: Database;
+  knex: Knex;
+  registry: RegistryCache;
+  deploy(bundle: unknown, opts?: DeployOptions): Promise<DeployResult>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions extends OpenOptions {
+  /** Keep the registry current through LISTEN/NOTIFY (servers); one-shot CLI commands skip it. */
+  listen?: boolean;
+}
+
+/** Loads a package folder or bundle file; a broken package is a 400 with every problem. */
+export async function readPackage(location: string): Promise<unknown> {
+  const loaded = await loadPackage(location);
+  if (!loaded.ok) {
+    throw new StrataError(400, 'invalid_package', `The package at ${location} has ${loaded.problems.length} problem(s)`,
+      loaded.problems.map((p) => ({ field: p.file ? `${p.file}${p.path}` : p.path, code: p.code, message: p.message })));
+  }
+  return loaded.bundle;
+}
+
+/** On an empty database, installs the standard package crm-core. */
+export async function ensureStandardPackage(engine: Engine): Promise<DeployResult | undefined> {
+  const reg: RegistryDoc = await loadRegistry(engine.knex);
+  if (reg.version > 0) return undefined;
+  return engine.deploy(await readPackage(STANDARD_PACKAGE_DIR), { actor: { email: 'system' } });
+}
+
+export async function openEngine(opts: EngineOptions): Promise<Engine> {
+  const db = await openDatabase(opts);
+  try {
+    await migrateSystem(db.knex);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const registry = new RegistryCache(db.knex, db.url);
+  if (opts.listen) await registry.start();
+  else await registry.reload();
+  const engine: Engine = {
+    db,
+    knex: db.knex,
+    registry,
+    async deploy(bundle, deployOpts = {}) {
+      const result = await deployBundle(db.knex, bundle, deployOpts);
+      if (result.applied) await registry.reload();
+      return result;
+    },
+    async close() {
+      await registry.stop();
+      await db.close();
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,40 @@
+/**
+ * The deployed registry as a package bundle again: everything, or what one package brought.
+ * Identity and ownership are the registry's business and are left out.
+ */
+import { ELEMENT_KINDS, type FieldDef, type ObjectDef, type PackageBundle } from '../../metadata/types.ts';
+import type { DeployedObject, RegistryDoc } from './deployed.ts';
+
+function objectDef(o: DeployedObject, pkg: string | undefined): ObjectDef {
+  const { id: _id, package: _p, fields, validationRules, indexes, ...props } = o;
+  const mine = <T extends { package: string }>(x: T) => pkg === undefined || x.package === pkg;
+  const def: ObjectDef = {
+    ...props,
+    fields: fields.filter(mine).map(({ id: _i, package: _pk, ...f }) => f as FieldDef),
+  };
+  const rules = validationRules.filter(mine).map(({ package: _pk, ...r }) => r);
+  if (rules.length) def.validationRules = rules;
+  const ix = indexes.filter(mine).map(({ package: _pk, indexName: _n, ...i }) => i);
+  if (ix.length) def.indexes = ix;
+  return def;
+}
+
+export function exportBundle(reg: RegistryDoc, pkgName?: string): PackageBundle | undefined {
+  const pkg = pkgName ? reg.packages.find((p) => p.name === pkgName) : undefined;
+  if (pkgName && !pkg) return undefined;
+  const bundle: PackageBundle = {
+    package: pkg
+      ? { name: pkg.name, version: pkg.version, ...(pkg.label ? { label: pkg.label } : {}) }
+      : { name: 'strata-export', version: `1.0.${reg.version}`, label: 'Everything deployed' },
+    objects: reg.objects
+      .filter((o) => !pkgName || o.package === pkgName || o.fields.some((f) => f.package === pkgName))
+      .map((o) => objectDef(o, pkgName)),
+  };
+  for (const kind of ELEMENT_KINDS) {
+    const items = (reg[kind] as Array<{ package: string }>)
+      .filter((e) => !pkgName || e.package === pkgName)
+      .map(({ package: _p, ...e }) => e);
+    (bundle as unknown as Record<string, unknown>)[kind] = items;
+  }
+  return bundle;
+}

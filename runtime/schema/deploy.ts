@@ -1,0 +1,115 @@
+/**
+ * A deploy, start to end: validate the package whole (nothing runs if anything is wrong),
+ * then in ONE transaction under an advisory lock: read the live registry, plan, apply with data
+ * checks, compute backfills, save the new registry version and the deploy history. A dry run
+ * or a refused step rolls it all back.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { PackageBundle } from '../../metadata/types.ts';
+import { SYSTEM_SCHEMA } from '../db/names.ts';
+import { LOCKS } from '../db/system.ts';
+import { StrataError } from '../errors.ts';
+import type { RegistryDoc } from '../metadata/deployed.ts';
+import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
+import { validateBundle } from '../metadata/validate.ts';
+import { applySteps } from './apply.ts';
+import { planDeploy } from './plan.ts';
+import { describeStep, refusals, type PlanStep } from './steps.ts';
+
+export interface Actor { id?: string; email?: string }
+
+/** Computes stored values of new or changed formula and rollup fields, inside the deploy. */
+export type Backfill = (trx: Knex.Transaction, registry: RegistryDoc, items: Array<{ object: string; field: string }>) => Promise<void>;
+
+export interface DeployOptions {
+  dryRun?: boolean;
+  actor?: Actor;
+  backfill?: Backfill;
+}
+
+export interface StepSummary {
+  kind: PlanStep['kind'];
+  description: string;
+  object?: string;
+  field?: string;
+  refused?: { count: number; reason: string };
+  warnings?: Array<{ count: number; reason: string }>;
+}
+
+export interface DeployResult {
+  package: { name: string; version: string };
+  plan: StepSummary[];
+  applied: boolean;
+  dryRun: boolean;
+  /** Registry version live after this call. */
+  version: number;
+  refusals: string[];
+}
+
+export function summarize(step: PlanStep): StepSummary {
+  const s: StepSummary = { kind: step.kind, description: describeStep(step) };
+  if ('object' in step) s.object = typeof step.object === 'string' ? step.object : step.object.name;
+  if ('field' in step) s.field = step.field.name;
+  const refused = step.results?.find((r) => r.refuse && r.count > 0);
+  if (refused) s.refused = { count: refused.count, reason: refused.reason };
+  const warnings = step.results?.filter((r) => !r.refuse && r.count > 0);
+  if (warnings?.length) s.warnings = warnings.map((w) => ({ count: w.count, reason: w.reason }));
+  return s;
+}
+
+class Rollback extends Error {}
+
+export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptions = {}): Promise<DeployResult> {
+  const current = await loadRegistry(knex);
+  const pkgName = (input as { package?: { name?: unknown } } | null)?.package?.name;
+  const others = current.objects.filter((o) => o.package !== pkgName);
+  const problems = validateBundle(input, { deployedObjects: others });
+  if (problems.length) {
+    throw new StrataError(400, 'invalid_package', `The package has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems.map((p) => ({ field: p.file ? `${p.file}${p.path}` : p.path, code: p.code, message: p.message })));
+  }
+  const bundle = input as PackageBundle;
+  let result: DeployResult | undefined;
+  try {
+    await knex.transaction(async (trx) => {
+      // Deploys queue up here; each plans against the registry the previous one left.
+      await trx.raw('SELECT pg_advisory_xact_lock(?)', [LOCKS.deploy]);
+      const live = await loadRegistry(trx);
+      const plan = planDeploy(live, bundle, { newId: randomUUID });
+      const applied = await applySteps(trx, plan.steps, { actorId: opts.actor?.id });
+      if (!applied.refused && applied.backfill.length && opts.backfill) {
+        await opts.backfill(trx, plan.next, applied.backfill);
+      }
+      const willApply = !opts.dryRun && !applied.refused && plan.steps.length > 0;
+      result = {
+        package: { name: bundle.package.name, version: bundle.package.version },
+        plan: applied.steps.map(summarize),
+        applied: willApply,
+        dryRun: !!opts.dryRun,
+        version: willApply ? plan.next.version : live.version,
+        refusals: refusals(applied.steps),
+      };
+      if (!willApply) throw new Rollback();
+      await saveRegistry(trx, plan.next);
+      await trx.raw(
+        `INSERT INTO ${SYSTEM_SCHEMA}.deploys (registry_version, package, package_version, deployed_by, deployed_by_email, plan, bundle)
+         VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)`,
+        [plan.next.version, bundle.package.name, bundle.package.version, opts.actor?.id ?? null, opts.actor?.email ?? null,
+          JSON.stringify(result.plan), JSON.stringify(bundle)],
+      );
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  const out = result!;
+  if (out.refusals.length && !opts.dryRun) {
+    throw new StrataError(409, 'deploy_refused', out.refusals.join('; '),
+      out.plan.filter((s) => s.refused).map((s) => ({
+        field: s.field ? `objects/${s.object}/fields/${s.field}` : `objects/${s.object ?? ''}`,
+        code: 'conversion_refused',
+        message: `${s.refused!.count} record${s.refused!.count === 1 ? '' : 's'} ${s.refused!.reason}`,
+      })), { plan: out.plan, applied: false });
+  }
+  return out;
+}

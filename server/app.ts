@@ -1,0 +1,39 @@
+/**
+ * The HTTP server, composed: plugins (errors, security headers, cookies, auth) and routes.
+ * Thin: every rule lives in runtime/, where the CLI gets it too.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import type { Engine } from '../runtime/engine.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerProblemHandler } from './plugins/problem.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+
+export interface AppOptions {
+  logger?: boolean;
+}
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info' } : false,
+    bodyLimit: BODY_LIMIT,
+    // Request ids in logs, never in bodies; trust a local reverse proxy for the client IP.
+    trustProxy: '127.0.0.1',
+    // Deeply nested JSON is rejected by the record layer; the parser itself must not choke.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  registerProblemHandler(app);
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  await app.register(cookie);
+  registerAuth(app, engine);
+  healthRoutes(app, engine);
+  authRoutes(app, engine);
+  metadataRoutes(app, engine);
+  return app;
+}

@@ -1,0 +1,60 @@
+/** Metadata routes: read the deployed metadata, deploy a package, export it again. */
+import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../../runtime/engine.ts';
+import { badRequest, notFound } from '../../runtime/errors.ts';
+import { exportBundle } from '../../runtime/metadata/export.ts';
+import { audit } from '../../runtime/security/audit.ts';
+import { requireAdmin, requireUser } from '../plugins/auth.ts';
+
+const DEPLOY_BODY_LIMIT = 20 * 1024 * 1024;
+
+function stripOwnership<T extends { package?: string }>(items: T[]): Array<Omit<T, 'package'>> {
+  return items.map(({ package: _p, ...rest }) => rest);
+}
+
+export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
+  app.get('/api/metadata', async (request) => {
+    requireUser(request);
+    const reg = engine.registry.current;
+    return {
+      version: reg.version,
+      packages: reg.packages,
+      objects: reg.objects,
+      layouts: stripOwnership(reg.layouts),
+      views: stripOwnership(reg.views),
+      workflows: stripOwnership(reg.workflows),
+      roles: stripOwnership(reg.roles),
+      reports: stripOwnership(reg.reports),
+      dashboards: stripOwnership(reg.dashboards),
+      extensions: reg.extensions.map((e) => e.manifest),
+    };
+  });
+
+  app.get<{ Params: { object: string } }>('/api/metadata/objects/:object', async (request) => {
+    requireUser(request);
+    const obj = engine.registry.current.objects.find((o) => o.name === request.params.object);
+    if (!obj) throw notFound(`No object named ${JSON.stringify(request.params.object).slice(0, 60)}`);
+    return obj;
+  });
+
+  app.post<{ Querystring: { dryRun?: string } }>('/api/metadata/deploy', { bodyLimit: DEPLOY_BODY_LIMIT }, async (request) => {
+    const user = requireAdmin(request);
+    const dry = request.query.dryRun;
+    if (dry !== undefined && dry !== 'true' && dry !== 'false') {
+      throw badRequest('dryRun must be true or false', [{ field: 'dryRun', code: 'type', message: 'true or false' }]);
+    }
+    const result = await engine.deploy(request.body, { dryRun: dry === 'true', actor: { id: user.id, email: user.email } });
+    if (result.applied) {
+      await audit(engine.knex, { action: 'deploy', actorId: user.id, actorEmail: user.email, ip: request.ip,
+        target: `${result.package.name}@${result.package.version}`, detail: { version: result.version, steps: result.plan.length } });
+    }
+    return result;
+  });
+
+  app.get<{ Querystring: { package?: string } }>('/api/metadata/export', async (request) => {
+    requireAdmin(request);
+    const bundle = exportBundle(engine.registry.current, request.query.package);
+    if (!bundle) throw notFound(`No package named ${JSON.stringify(request.query.package)}`);
+    return bundle;
+  });
+}
