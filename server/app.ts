@@ -11,6 +11,7 @@ import { registerProblemHandler } from './plugins/problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { recordRoutes } from './routes/records.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -35,5 +36,6 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   healthRoutes(app, engine);
   authRoutes(app, engine);
   metadataRoutes(app, engine);
+  recordRoutes(app, engine);
   return app;
 }

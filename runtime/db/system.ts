@@ -127,6 +127,38 @@ const MIGRATIONS: Migration[] = [
         )`);
     },
   },
+  {
+    id: 4,
+    name: 'field history, record events outbox',
+    async up(trx) {
+      await trx.raw(`
+        CREATE TABLE ${S}.field_history (
+          id bigserial PRIMARY KEY,
+          object text NOT NULL,
+          record_id uuid NOT NULL,
+          field text NOT NULL,
+          from_value jsonb,
+          to_value jsonb,
+          at timestamptz NOT NULL DEFAULT now(),
+          by uuid
+        )`);
+      await trx.raw(`CREATE INDEX field_history_record ON ${S}.field_history (object, record_id, at)`);
+      // The outbox: every record change, written in the change's own transaction, so that
+      // listeners (SSE, workflows, webhooks) never see a change that rolled back.
+      await trx.raw(`
+        CREATE TABLE ${S}.events (
+          id bigserial PRIMARY KEY,
+          at timestamptz NOT NULL DEFAULT now(),
+          type text NOT NULL,
+          object text NOT NULL,
+          record_id uuid NOT NULL,
+          actor uuid,
+          owner_id uuid,
+          data jsonb
+        )`);
+      await trx.raw(`CREATE INDEX events_at ON ${S}.events (at)`);
+    },
+  },
 ];
 
 /** Brings the system schema up to date; safe to call from every process at start. */

@@ -5,8 +5,9 @@
  * work rolled back, so what it reports is exactly what a real deploy would meet.
  */
 import type { Knex } from 'knex';
-import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_COLUMNS as C, SYSTEM_SCHEMA } from '../db/names.ts';
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
+import { autonumberFormat } from './autonumber.ts';
 import { columnType } from './column-type.ts';
 import type { CheckResult, DataCheck, PlanStep, SqlValue } from './steps.ts';
 
@@ -23,11 +24,15 @@ export interface ApplyResult {
 
 const D = DATA_SCHEMA;
 
+// Constraint and index names come from stable ids, never from object names: index names are
+// unique per schema, and a renamed or binned table keeps its indexes, so a name derived from
+// `order` would collide with the next object called `order`.
+const idPart = (id: string) => id.replaceAll('-', '');
 function fkName(field: DeployedField): string {
-  return `fk_${field.id.replaceAll('-', '')}`;
+  return `fk_${idPart(field.id)}`;
 }
 function uniqueName(field: DeployedField): string {
-  return `uq_${field.id.replaceAll('-', '')}`;
+  return `uq_${idPart(field.id)}`;
 }
 
 /** Runs `SELECT count(*) FROM <table> WHERE <check>`; `{table}` inside a check names the table. */
@@ -45,7 +50,7 @@ async function runCheck(trx: Knex.Transaction, table: string, check: DataCheck):
   return { count: (rows as Array<{ n: number }>)[0].n, reason: check.reason, refuse: check.refuse };
 }
 
-async function addForeignKey(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
+export async function addForeignKey(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
   if (field.type !== 'reference') return;
   const onDelete = field.onDelete === 'cascade' ? 'CASCADE' : field.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
   // Records are deleted softly (recycle bin); the constraint guards integrity and hard purges.
@@ -56,34 +61,39 @@ async function addForeignKey(trx: Knex.Transaction, object: string, field: Deplo
   await trx.raw(`CREATE INDEX IF NOT EXISTS ?? ON ??.?? (??)`, [`ix_${fkName(field)}`, D, object, field.name]);
 }
 
-async function dropForeignKey(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
+export async function dropForeignKey(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
   await trx.raw(`ALTER TABLE ??.?? DROP CONSTRAINT IF EXISTS ??`, [D, object, fkName(field)]);
 }
 
-async function addUnique(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
+export async function addUnique(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
   // Unique among live records: a record in the recycle bin does not hold its value.
   await trx.raw(`CREATE UNIQUE INDEX ?? ON ??.?? (??) WHERE "_deletedAt" IS NULL`, [uniqueName(field), D, object, field.name]);
 }
 
-async function dropUnique(trx: Knex.Transaction, field: DeployedField): Promise<void> {
+export async function dropUnique(trx: Knex.Transaction, field: DeployedField): Promise<void> {
   await trx.raw(`DROP INDEX IF EXISTS ??.??`, [D, uniqueName(field)]);
 }
 
 async function createTable(trx: Knex.Transaction, object: DeployedObject): Promise<void> {
-  await trx.schema.withSchema(D).createTable(object.name, (t) => {
-    t.uuid('id').primary().defaultTo(trx.raw('gen_random_uuid()'));
-    t.uuid('ownerId');
-    t.timestamp('createdAt', { useTz: true }).notNullable().defaultTo(trx.fn.now());
-    t.uuid('createdBy');
-    t.timestamp('updatedAt', { useTz: true }).notNullable().defaultTo(trx.fn.now());
-    t.uuid('updatedBy');
-    t.integer('version').notNullable().defaultTo(1);
-    t.timestamp('_deletedAt', { useTz: true });
-    t.uuid('_deletedBy');
-    for (const f of object.fields) t.specificType(f.name, columnType(f));
-  });
-  await trx.raw(`CREATE INDEX ON ??.?? ("ownerId")`, [D, object.name]);
-  await trx.raw(`CREATE INDEX ON ??.?? ("createdAt", id)`, [D, object.name]);
+  const columns = object.fields.map((f) => `, ?? ${columnType(f)}`).join('');
+  await trx.raw(
+    `CREATE TABLE ??.?? (
+       ?? uuid NOT NULL DEFAULT gen_random_uuid(),
+       ?? uuid,
+       ?? timestamptz NOT NULL DEFAULT now(),
+       ?? uuid,
+       ?? timestamptz NOT NULL DEFAULT now(),
+       ?? uuid,
+       ?? integer NOT NULL DEFAULT 1,
+       ?? timestamptz,
+       ?? uuid${columns},
+       CONSTRAINT ?? PRIMARY KEY (??)
+     )`,
+    [D, object.name, C.id, C.ownerId, C.createdAt, C.createdBy, C.updatedAt, C.updatedBy, C.version, C.deletedAt, C.deletedBy,
+      ...object.fields.map((f) => f.name), `pk_${idPart(object.id)}`, C.id],
+  );
+  await trx.raw(`CREATE INDEX ?? ON ??.?? (??)`, [`ix_owner_${idPart(object.id)}`, D, object.name, C.ownerId]);
+  await trx.raw(`CREATE INDEX ?? ON ??.?? (??, ??)`, [`ix_created_${idPart(object.id)}`, D, object.name, C.createdAt, C.id]);
 }
 
 function isComputed(f: DeployedField): boolean {
@@ -93,14 +103,16 @@ function isComputed(f: DeployedField): boolean {
 async function startAutonumber(trx: Knex.Transaction, object: string, field: DeployedField): Promise<void> {
   if (field.type !== 'autonumber') return;
   const start = field.startAt ?? 1;
-  // Existing records get numbers in the order they were created.
+  const { prefix, width, suffix } = autonumberFormat(field.format);
+  // Existing records get numbers in the order they were created (formatAutonumber in SQL).
   const { rows } = await trx.raw(
     `WITH numbered AS (
-       SELECT id, row_number() OVER (ORDER BY "createdAt", id) - 1 + ? AS n FROM ??.??
+       SELECT id, row_number() OVER (ORDER BY ??, id) - 1 + ?::bigint AS n FROM ??.??
      )
-     UPDATE ??.?? t SET ?? = numbered.n::text FROM numbered WHERE t.id = numbered.id
+     UPDATE ??.?? t SET ?? = ?::text || lpad(numbered.n::text, greatest(?::int, length(numbered.n::text)), '0') || ?::text
+     FROM numbered WHERE t.id = numbered.id
      RETURNING numbered.n`,
-    [start, D, object, D, object, field.name],
+    [C.createdAt, start, D, object, D, object, field.name, prefix, width, suffix],
   );
   const next = start + (rows as unknown[]).length;
   await trx.raw(
@@ -120,7 +132,8 @@ async function binRow(trx: Knex.Transaction, ctx: ApplyContext, row: {
   );
 }
 
-async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext, deferred: Array<() => Promise<void>>, backfill: ApplyResult['backfill']): Promise<void> {
+/** Runs one step's DDL. Returns what its post-checks found (a type change may create duplicates). */
+async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext, deferred: Array<() => Promise<void>>, backfill: ApplyResult['backfill']): Promise<CheckResult[]> {
   switch (step.kind) {
     case 'createObject': {
       const o = step.object;
@@ -130,16 +143,17 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
         if (f.unique) deferred.push(() => addUnique(trx, o.name, f));
         if (f.type === 'autonumber') await startAutonumber(trx, o.name, f);
       }
-      return;
+      return [];
     }
     case 'renameObject':
-      await trx.schema.withSchema(D).renameTable(step.from, step.to);
-      return;
+      await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [D, step.from, step.to]);
+      return [];
     case 'removeObject':
-      await trx.raw(`ALTER TABLE ??.?? SET SCHEMA ??`, [D, step.object.name, BIN_SCHEMA]);
-      await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [BIN_SCHEMA, step.object.name, step.binName]);
+      // Renamed first, so the bin schema never sees two tables of one name.
+      await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [D, step.object.name, step.binName]);
+      await trx.raw(`ALTER TABLE ??.?? SET SCHEMA ??`, [D, step.binName, BIN_SCHEMA]);
       await binRow(trx, ctx, { kind: 'object', object: step.object.name, name: step.object.name, storedAs: step.binName, definition: step.object, pkg: step.object.package });
-      return;
+      return [];
     case 'addField': {
       const f = step.field;
       await trx.raw(`ALTER TABLE ??.?? ADD COLUMN ?? ${columnType(f)}`, [D, step.object, f.name]);
@@ -147,21 +161,31 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       if (f.unique) deferred.push(() => addUnique(trx, step.object, f));
       await startAutonumber(trx, step.object, f);
       if (isComputed(f)) backfill.push({ object: step.object, field: f.name });
-      return;
+      return [];
     }
     case 'renameField':
       await trx.raw(`ALTER TABLE ??.?? RENAME COLUMN ?? TO ??`, [D, step.object, step.from, step.to]);
-      return;
+      return [];
     case 'changeFieldType': {
       const f = step.field;
       if (step.previous.type === 'reference') await dropForeignKey(trx, step.object, step.previous);
       if (step.previous.unique) await dropUnique(trx, step.previous);
       await trx.raw(`ALTER TABLE ??.?? ALTER COLUMN ?? TYPE ${columnType(f)} USING ${step.using}`, [D, step.object, f.name, ...step.usingBindings]);
       deferred.push(() => addForeignKey(trx, step.object, f));
-      if (f.unique) deferred.push(() => addUnique(trx, step.object, f));
       if (f.type === 'autonumber') await startAutonumber(trx, step.object, f);
       if (isComputed(f)) backfill.push({ object: step.object, field: f.name });
-      return;
+      if (f.unique) {
+        // Distinct values may convert to one ('1' and '01' both become 1): count them now.
+        const dup = await runCheck(trx, step.object, {
+          where: `"_deletedAt" IS NULL AND ?? IS NOT NULL AND ?? IN (SELECT ?? FROM {table} WHERE "_deletedAt" IS NULL GROUP BY ?? HAVING count(*) > 1)`,
+          bindings: [f.name, f.name, f.name, f.name],
+          reason: `would share their ${f.name} with another record after the conversion, so it cannot be unique`,
+          refuse: true,
+        });
+        if (dup.count > 0) return [dup];
+        deferred.push(() => addUnique(trx, step.object, f));
+      }
+      return [];
     }
     case 'updateField': {
       const f = step.field;
@@ -170,19 +194,23 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
         if (f.unique) deferred.push(() => addUnique(trx, step.object, f));
         else await dropUnique(trx, p);
       }
-      if (f.type === 'reference' && p.type === 'reference' && f.onDelete !== p.onDelete) {
+      if (f.type === 'reference' && p.type === 'reference' && (f.onDelete ?? 'restrict') !== (p.onDelete ?? 'restrict')) {
         await dropForeignKey(trx, step.object, p);
         deferred.push(() => addForeignKey(trx, step.object, f));
       }
       if (isComputed(f) && JSON.stringify(f) !== JSON.stringify({ ...p, name: f.name })) {
         backfill.push({ object: step.object, field: f.name });
       }
-      return;
+      return [];
     }
     case 'removeField':
+      // Aside, not dropped. A field in the bin no longer acts: its reference no longer cascades
+      // or blocks deletes, its values no longer need to be unique (restore puts both back).
+      await dropForeignKey(trx, step.object, step.field);
+      await dropUnique(trx, step.field);
       await trx.raw(`ALTER TABLE ??.?? RENAME COLUMN ?? TO ??`, [D, step.object, step.field.name, step.binColumn]);
       await binRow(trx, ctx, { kind: 'field', object: step.object, name: step.field.name, storedAs: step.binColumn, definition: step.field, pkg: step.field.package });
-      return;
+      return [];
     case 'addIndex': {
       const cols = step.index.fields.map(() => '??').join(', ');
       const unique = step.index.unique ? 'UNIQUE ' : '';
@@ -190,13 +218,13 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       deferred.push(async () => {
         await trx.raw(`CREATE ${unique}INDEX ?? ON ??.?? (${cols})${where}`, [step.index.indexName, D, step.object, ...step.index.fields]);
       });
-      return;
+      return [];
     }
     case 'removeIndex':
       await trx.raw(`DROP INDEX IF EXISTS ??.??`, [D, step.index.indexName]);
-      return;
+      return [];
     case 'updateObject': case 'putRule': case 'removeRule': case 'putElement': case 'removeElement': case 'setPackage':
-      return; // metadata only: the new registry carries it
+      return []; // metadata only: the new registry carries it
   }
 }
 
@@ -210,7 +238,11 @@ function tableOf(step: PlanStep): string | undefined {
   }
 }
 
-/** Runs the steps in `trx`. Steps refused by their data checks are skipped and marked. */
+/**
+ * Runs the steps in `trx`. A step refused by its data checks is skipped and marked, and so is
+ * the DDL of every step after it (the caller rolls back), but their checks still run, so that
+ * one pass reports every refusal.
+ */
 export async function applySteps(trx: Knex.Transaction, steps: PlanStep[], ctx: ApplyContext = {}): Promise<ApplyResult> {
   const deferred: Array<() => Promise<void>> = [];
   const backfill: ApplyResult['backfill'] = [];
@@ -224,10 +256,15 @@ export async function applySteps(trx: Knex.Transaction, steps: PlanStep[], ctx: 
       for (const check of step.checks) results.push(await runCheck(trx, table, check));
     }
     const blocked = results?.some((r) => r.refuse && r.count > 0) ?? false;
+    if (blocked) refused = true;
+    if (!refused) {
+      const post = await runStep(trx, step, ctx, deferred, backfill);
+      if (post.length) {
+        results = [...(results ?? []), ...post];
+        if (post.some((r) => r.refuse && r.count > 0)) refused = true;
+      }
+    }
     out.push(results ? { ...step, results } : step);
-    if (blocked) { refused = true; continue; }
-    if (refused) continue; // the deploy will roll back: skip DDL that may depend on a refused step
-    await runStep(trx, step, ctx, deferred, backfill);
   }
   if (!refused) for (const run of deferred) await run();
   return { steps: out, refused, backfill };

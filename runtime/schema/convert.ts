@@ -14,23 +14,39 @@ export interface Conversion {
   checks: DataCheck[];
 }
 
+/** An SQL expression over one row of the object's table, with its bindings. */
+export interface ValueExpr { sql: string; bindings: SqlValue[] }
+
 const TEXT_TYPES = new Set(['text', 'longtext', 'richtext', 'email', 'phone', 'url', 'picklist', 'autonumber']);
 // knex expands array bindings into lists, so arrays travel as one JSON text binding.
 const JSON_TEXT_ARRAY = `ARRAY(SELECT jsonb_array_elements_text(?::jsonb))`;
 const EMAIL_RE = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
+const BIGINT_RANGE = `BETWEEN -9223372036854775808 AND 9223372036854775807`;
 
-/** Checks that apply when values must satisfy the target field beyond its column type. */
-export function valueChecks(from: FieldDef | undefined, to: FieldDef): DataCheck[] {
+/** Values the server computes (formulas, rollups, autonumbers), never typed in. */
+export function isComputedType(f: FieldDef): boolean {
+  return f.type === 'formula' || f.type === 'rollup' || f.type === 'autonumber';
+}
+
+/**
+ * Checks that apply when values must satisfy the target field beyond its column type.
+ * `value` is the value each record will have after the change: the column itself, or the
+ * `USING` expression of a type change (these checks only concern text-like targets, whose
+ * conversions never fail, so evaluating that expression is safe).
+ */
+export function valueChecks(from: FieldDef | undefined, to: FieldDef, value: ValueExpr = { sql: '??', bindings: [to.name] }): DataCheck[] {
   const checks: DataCheck[] = [];
+  const v = `(${value.sql})`;
+  const vb = value.bindings;
   const wasSameKind = from && from.type === to.type;
   if (to.type === 'picklist') {
     const values = to.options.map((o) => o.value);
     const prior = from?.type === 'picklist' ? from.options.map((o) => o.value) : undefined;
-    const removedOnly = prior && prior.some((v) => !values.includes(v));
+    const removedOnly = prior && prior.some((x) => !values.includes(x));
     if (!prior || removedOnly) {
       checks.push({
-        where: `?? IS NOT NULL AND NOT (??::text = ANY(${JSON_TEXT_ARRAY}))`,
-        bindings: [to.name, to.name, JSON.stringify(values)],
+        where: `${v} IS NOT NULL AND NOT (${v}::text = ANY(${JSON_TEXT_ARRAY}))`,
+        bindings: [...vb, ...vb, JSON.stringify(values)],
         reason: `have a ${to.name} that is not one of its options`,
         // A removed option only warns: the records keep their value, as inactive values do in
         // every CRM; new text converted to a picklist must fit.
@@ -40,50 +56,110 @@ export function valueChecks(from: FieldDef | undefined, to: FieldDef): DataCheck
   }
   if (to.type === 'multipicklist') {
     const values = to.options.map((o) => o.value);
-    checks.push({
-      where: `?? IS NOT NULL AND NOT (??::text[] <@ ${JSON_TEXT_ARRAY})`,
-      bindings: [to.name, to.name, JSON.stringify(values)],
-      reason: `have a ${to.name} value that is not one of its options`,
-      refuse: !(from?.type === 'multipicklist'),
-    });
+    const prior = from?.type === 'multipicklist' ? from.options.map((o) => o.value) : undefined;
+    if (!prior || prior.some((x) => !values.includes(x))) {
+      checks.push({
+        where: `${v} IS NOT NULL AND NOT (${v}::text[] <@ ${JSON_TEXT_ARRAY})`,
+        bindings: [...vb, ...vb, JSON.stringify(values)],
+        reason: `have a ${to.name} value that is not one of its options`,
+        refuse: !prior,
+      });
+    }
   }
   if (to.type === 'email' && !wasSameKind) {
-    checks.push({ where: `?? IS NOT NULL AND ??::text !~ ?`, bindings: [to.name, to.name, EMAIL_RE], reason: 'have text that is not an email address', refuse: true });
+    checks.push({ where: `${v} IS NOT NULL AND ${v}::text !~ ?`, bindings: [...vb, ...vb, EMAIL_RE], reason: 'have text that is not an email address', refuse: true });
   }
   if ('maxLength' in to && to.maxLength !== undefined) {
     const prevMax = from && 'maxLength' in from ? from.maxLength : undefined;
     if (prevMax === undefined || prevMax > to.maxLength || !wasSameKind) {
-      checks.push({ where: `char_length(??::text) > ?`, bindings: [to.name, to.maxLength], reason: `have a ${to.name} longer than ${to.maxLength} characters`, refuse: true });
+      checks.push({ where: `char_length(${v}::text) > ?`, bindings: [...vb, to.maxLength], reason: `have a ${to.name} longer than ${to.maxLength} characters`, refuse: true });
     }
   }
   return checks;
 }
 
+/** Checks that a numeric value `v` fits `toType` without rounding or overflowing. */
+function numericFitChecks(v: ValueExpr, toType: string, col: string): DataCheck[] {
+  const checks: DataCheck[] = [];
+  const m = /^numeric\((\d+),(\d+)\)$/.exec(toType);
+  const scale = toType === 'bigint' ? 0 : numericScale(toType);
+  if (scale !== undefined) {
+    checks.push({
+      where: `(${v.sql}) <> round((${v.sql})::numeric, ?)`, bindings: [...v.bindings, ...v.bindings, scale],
+      reason: scale === 0 ? `have a ${col} that is not a whole number` : `have more than ${scale} decimal places in ${col}`, refuse: true,
+    });
+  }
+  if (m) {
+    const [p, s] = [Number(m[1]), Number(m[2])];
+    checks.push({
+      where: `abs(round((${v.sql})::numeric, ?)) >= power(10::numeric, ?)`, bindings: [...v.bindings, s, p - s],
+      reason: `have a ${col} too large for ${p - s} digits before the point`, refuse: true,
+    });
+  } else if (toType === 'bigint') {
+    checks.push({ where: `round((${v.sql})::numeric) NOT ${BIGINT_RANGE}`, bindings: [...v.bindings], reason: `have a ${col} too large for an integer`, refuse: true });
+  }
+  return checks;
+}
+
+/**
+ * Text (or JSON) that casts to numeric(p,s) may still be rounded by the cast: count it. Text
+ * that is no number, or too large, fails `can_cast` and is counted by the caller's check.
+ */
+function textRoundingCheck(text: ValueExpr, toType: string, col: string): DataCheck[] {
+  const scale = numericScale(toType);
+  if (scale === undefined) return [];
+  const n = `(CASE WHEN ${SYSTEM_SCHEMA}.can_cast(${text.sql}, 'numeric') THEN (${text.sql})::numeric END)`;
+  return [{
+    where: `${n} <> round(${n}, ?)`,
+    bindings: [...text.bindings, ...text.bindings, ...text.bindings, ...text.bindings, scale],
+    reason: `have more than ${scale} decimal places in ${col}`,
+    refuse: true,
+  }];
+}
+
+function describeFamily(t: string): string {
+  switch (t) {
+    case 'integer': return 'a whole number';
+    case 'numeric': return 'a number';
+    case 'boolean': return 'yes or no';
+    case 'date': return 'a date';
+    case 'timestamptz': return 'a date and time';
+    default: return `a valid ${t}`;
+  }
+}
+
 /**
  * The conversion of column `from` to `to` (same name: renames happen before).
- * Returns undefined when the column type does not change.
+ * Returns undefined when the column needs no conversion.
  */
 export function conversion(from: FieldDef, to: FieldDef): Conversion | undefined {
   const fromType = columnType(from);
   const toType = columnType(to);
-  const sameTarget = from.type === 'reference' && to.type === 'reference' ? from.to === to.to : true;
-  if (fromType === toType && sameTarget) return undefined;
   const col = to.name;
-  const f = columnFamily(fromType);
-  const t = columnFamily(toType);
   const checks: DataCheck[] = [];
   const cannot = (reason: string) => checks.push({ where: `?? IS NOT NULL`, bindings: [col], reason, refuse: true });
+  const cleared = (): Conversion => ({ using: `NULL::${toType}`, usingBindings: [], checks });
 
-  // Values computed by the server (formulas, rollups, autonumbers) must not replace data typed in.
-  const computed = (x: FieldDef) => x.type === 'formula' || x.type === 'rollup' || x.type === 'autonumber';
-  if (computed(to) && !computed(from)) {
-    cannot(`have a ${from.name} that a computed field would overwrite`);
-    return { using: 'NULL', usingBindings: [], checks };
+  // Values computed by the server (formulas, rollups, autonumbers) must not replace data typed
+  // in; computed values themselves are recomputed (or renumbered), so they need no check.
+  if (isComputedType(to)) {
+    if (!isComputedType(from)) {
+      cannot(`have a ${from.name} that a computed field would overwrite`);
+      return cleared();
+    }
+    const startsNumbering = to.type === 'autonumber' && from.type !== 'autonumber';
+    if (fromType === toType && !startsNumbering) return undefined;
+    return cleared();
   }
+
+  const sameTarget = from.type === 'reference' && to.type === 'reference' ? from.to === to.to : true;
+  if (fromType === toType && sameTarget) return undefined;
+  const f = columnFamily(fromType);
+  const t = columnFamily(toType);
   if (from.type === 'reference' || to.type === 'reference') {
-    if (!(from.type === 'reference' && to.type === 'text')) {
+    if (!(from.type === 'reference' && t === 'text')) {
       cannot(`have a ${from.name} that cannot point at the new target`);
-      return { using: `NULL::${toType}`, usingBindings: [], checks };
+      return cleared();
     }
   }
 
@@ -93,28 +169,29 @@ export function conversion(from: FieldDef, to: FieldDef): Conversion | undefined
     if (f === 'text[]') { using = `array_to_string(??, ';')`; }
     else if (f === 'jsonb') { using = `??#>>'{}'`; }
     else { using = `??::text`; }
+  } else if (t === 'jsonb') {
+    using = `to_jsonb(??)`;
   } else if (f === 'text' && t === 'text[]') {
     using = `CASE WHEN ?? IS NULL OR btrim(??) = '' THEN NULL ELSE string_to_array(??, ';') END`;
     usingBindings = [col, col, col];
-  } else if (f === 'text[]' && t !== 'text[]') {
-    checks.push({ where: `cardinality(??) > 1`, bindings: [col], reason: `hold more than one ${col} value`, refuse: true });
-    using = `(??)[1]::${toType}`;
+  } else if (f === 'text[]') {
+    cannot(`have a ${from.type} value that cannot become ${to.type}`);
+    return cleared();
   } else if (f === 'text') {
     // Text converts when PostgreSQL can cast it; blank text becomes empty (null).
     checks.push({
       where: `?? IS NOT NULL AND btrim(??) <> '' AND NOT ${SYSTEM_SCHEMA}.can_cast(btrim(??), ?)`,
       bindings: [col, col, col, toType],
-      reason: `have text that is not ${t === 'integer' || t === 'numeric' ? 'a number' : t === 'boolean' ? 'yes or no' : t === 'date' ? 'a date' : t === 'timestamptz' ? 'a date and time' : `a valid ${t}`}`,
+      reason: `have text that is not ${describeFamily(t)}`,
       refuse: true,
     });
+    if (t === 'numeric') checks.push(...textRoundingCheck({ sql: 'btrim(??)', bindings: [col] }, toType, col));
     using = `NULLIF(btrim(??), '')::${toType}`;
   } else if (f === 'numeric' && (t === 'integer' || t === 'numeric')) {
-    const scale = t === 'integer' ? 0 : numericScale(toType);
-    if (scale !== undefined) {
-      checks.push({ where: `?? <> round(??, ?)`, bindings: [col, col, scale], reason: `have more than ${scale} decimal places in ${col}`, refuse: true });
-    }
+    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, toType, col));
     using = `??::${toType}`;
   } else if (f === 'integer' && t === 'numeric') {
+    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, toType, col));
     using = `??::${toType}`;
   } else if ((f === 'integer' || f === 'numeric') && t === 'boolean') {
     using = `(?? <> 0)`;
@@ -125,22 +202,19 @@ export function conversion(from: FieldDef, to: FieldDef): Conversion | undefined
   } else if (f === 'timestamptz' && t === 'date') {
     checks.push({ where: `?? <> date_trunc('day', ?? AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`, bindings: [col, col], reason: `have a time of day in ${col} that a date would lose`, refuse: true });
     using = `(?? AT TIME ZONE 'UTC')::date`;
-  } else if (t === 'jsonb') {
-    using = `to_jsonb(??)`;
   } else if (f === 'jsonb') {
     checks.push({
       where: `?? IS NOT NULL AND NOT ${SYSTEM_SCHEMA}.can_cast(??#>>'{}', ?)`,
       bindings: [col, col, toType],
-      reason: `have JSON that is not a ${t}`,
+      reason: `have JSON that is not ${describeFamily(t)}`,
       refuse: true,
     });
+    if (t === 'numeric') checks.push(...textRoundingCheck({ sql: `??#>>'{}'`, bindings: [col] }, toType, col));
     using = `(??#>>'{}')::${toType}`;
   } else {
     cannot(`have a ${from.type} value that cannot become ${to.type}`);
-    using = `NULL::${toType}`;
-    usingBindings = [];
+    return cleared();
   }
-  if (!using.includes('??')) usingBindings = [];
   return { using, usingBindings, checks };
 }
 

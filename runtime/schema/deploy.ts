@@ -63,8 +63,10 @@ class Rollback extends Error {}
 export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptions = {}): Promise<DeployResult> {
   const current = await loadRegistry(knex);
   const pkgName = (input as { package?: { name?: unknown } } | null)?.package?.name;
-  const others = current.objects.filter((o) => o.package !== pkgName);
-  const problems = validateBundle(input, { deployedObjects: others });
+  const problems = validateBundle(input, {
+    deployedObjects: current.objects.filter((o) => o.package !== pkgName),
+    deployedReports: current.reports.filter((r) => r.package !== pkgName),
+  });
   if (problems.length) {
     throw new StrataError(400, 'invalid_package', `The package has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
       problems.map((p) => ({ field: p.file ? `${p.file}${p.path}` : p.path, code: p.code, message: p.message })));

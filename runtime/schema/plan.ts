@@ -5,7 +5,10 @@
  * conversion and the data checks that may refuse them.
  *
  * A package owns what it brought. Deploying package P changes and removes only P's
- * elements; fields another package (or an admin) added to P's objects are left alone.
+ * elements; fields another package (or an admin) added to P's objects are left alone, and
+ * what P added to another package's objects goes when P stops stating it.
+ *
+ * Pure: the input registry is never modified; ids come from `opts.newId`.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -81,11 +84,83 @@ function fieldChanges(prev: FieldDef, next: FieldDef): string[] {
   return out;
 }
 
+/** Renames in this deploy: objects old → new; fields per object (its new name) old → new. */
+interface Renames {
+  objects: Map<string, string>;
+  fields: Map<string, Map<string, string>>;
+}
+
 interface ObjectPlanContext {
   pkg: string;
   steps: PlanStep[];
   later: PlanStep[];
   newId: () => string;
+  renames: Renames;
+}
+
+/** A stated field and the deployed field it continues (same name, or its `renamedFrom`). */
+interface FieldMatch { def: FieldDef; prev?: DeployedField; renamed: boolean }
+
+function matchFields(current: DeployedObject, desired: ObjectDef): FieldMatch[] {
+  const byName = new Map(current.fields.map((f) => [f.name, f]));
+  const taken = new Set<string>();
+  return desired.fields.map((def) => {
+    let prev = byName.get(def.name);
+    let renamed = false;
+    if (prev && taken.has(prev.id)) prev = undefined;
+    if (!prev && def.renamedFrom) {
+      const old = byName.get(def.renamedFrom);
+      if (old && !taken.has(old.id) && !desired.fields.some((d) => d.name === def.renamedFrom)) {
+        prev = old;
+        renamed = true;
+      }
+    }
+    if (prev) taken.add(prev.id);
+    return { def, prev, renamed };
+  });
+}
+
+/** A deployed field with the object and field renames of this deploy applied to what it points at. */
+function followField(f: DeployedField, renames: Renames): DeployedField {
+  if (f.type === 'reference') {
+    const to = renames.objects.get(f.to);
+    return to ? { ...f, to } : f;
+  }
+  if (f.type === 'rollup') {
+    const [child, ref] = f.of.split('.');
+    const newChild = renames.objects.get(child) ?? child;
+    const childFields = renames.fields.get(newChild);
+    const newRef = childFields?.get(ref) ?? ref;
+    const newAgg = f.field !== undefined ? childFields?.get(f.field) ?? f.field : undefined;
+    if (newChild === child && newRef === ref && newAgg === f.field) return f;
+    return { ...f, of: `${newChild}.${newRef}`, ...(newAgg !== undefined ? { field: newAgg } : {}) };
+  }
+  return f;
+}
+
+function followIndex(ix: DeployedIndex, fieldRenames: Map<string, string> | undefined): DeployedIndex {
+  if (!fieldRenames || !ix.fields.some((n) => fieldRenames.has(n))) return ix;
+  return { ...ix, fields: ix.fields.map((n) => fieldRenames.get(n) ?? n) };
+}
+
+/** Another package's element, following this deploy's renames of the objects and fields it names. */
+function followElement(kind: ElementKind, el: Record<string, unknown> & Owned, renames: Renames): Record<string, unknown> & Owned {
+  if (!renames.objects.size && !renames.fields.size) return el;
+  const out: Record<string, unknown> & Owned = { ...el };
+  if (typeof el.object === 'string' && renames.objects.has(el.object)) out.object = renames.objects.get(el.object);
+  if (kind === 'roles') {
+    const objects = el.objects as Record<string, unknown> | undefined;
+    if (objects) out.objects = Object.fromEntries(Object.entries(objects).map(([k, v]) => [renames.objects.get(k) ?? k, v]));
+    const fields = el.fields as Record<string, unknown> | undefined;
+    if (fields) {
+      out.fields = Object.fromEntries(Object.entries(fields).map(([k, v]) => {
+        const [o, f] = k.split('.');
+        const obj = renames.objects.get(o) ?? o;
+        return [`${obj}.${renames.fields.get(obj)?.get(f) ?? f}`, v];
+      }));
+    }
+  }
+  return out;
 }
 
 function deployField(def: FieldDef, id: string, pkg: string): DeployedField {
@@ -105,62 +180,62 @@ function newObject(def: ObjectDef, pkg: string, newId: () => string): DeployedOb
   };
 }
 
-function planFields(current: DeployedObject, desired: ObjectDef, ctx: ObjectPlanContext): DeployedField[] {
-  const { pkg } = ctx;
-  const byName = new Map(current.fields.map((f) => [f.name, f]));
-  const matched = new Set<string>();
+/** Records whose value of `fields` (all set) another live record shares: a unique index would fail. */
+function duplicatesCheck(fields: string[], what: string): DataCheck {
+  const ids = fields.map(() => '??').join(', ');
+  const notNull = fields.map(() => '?? IS NOT NULL').join(' AND ');
+  return {
+    where: `"_deletedAt" IS NULL AND ${notNull} AND (${ids}) IN (SELECT ${ids} FROM {table} WHERE "_deletedAt" IS NULL GROUP BY ${ids} HAVING count(*) > 1)`,
+    bindings: [...fields, ...fields, ...fields, ...fields],
+    reason: `share their ${what} with another record, so it cannot be unique`,
+    refuse: true,
+  };
+}
+
+function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldMatch[], ctx: ObjectPlanContext): DeployedField[] {
+  const { pkg, renames } = ctx;
+  const matchedIds = new Set<string>();
   const result: DeployedField[] = [];
-  for (const def of desired.fields) {
-    let prev = byName.get(def.name);
-    if (prev && matched.has(prev.id)) prev = undefined;
-    if (!prev && def.renamedFrom) {
-      const old = byName.get(def.renamedFrom);
-      if (old && !matched.has(old.id) && !desired.fields.some((d) => d.name === def.renamedFrom)) {
-        prev = old;
-        ctx.steps.push({ kind: 'renameField', object: desired.name, from: old.name, to: def.name });
-      }
-    }
-    if (!prev) {
+  for (const { def, prev: deployed, renamed } of matches) {
+    if (!deployed) {
+      // A new column is empty: nothing to check.
       const field = deployField(def, ctx.newId(), pkg);
-      const checks = field.unique ? [] : [];
-      ctx.steps.push({ kind: 'addField', object: desired.name, field, checks });
+      ctx.steps.push({ kind: 'addField', object: desired.name, field });
       result.push(field);
       continue;
     }
-    matched.add(prev.id);
+    if (renamed) ctx.steps.push({ kind: 'renameField', object: desired.name, from: deployed.name, to: def.name });
+    matchedIds.add(deployed.id);
+    const prev = { ...followField(deployed, renames), name: def.name };
     const field = deployField(def, prev.id, prev.package);
-    const prevDef = { ...fieldDef(prev), name: def.name } as FieldDef;
+    const prevDef = fieldDef(prev);
     const nextDef = fieldDef(field);
     const conv = conversion(prevDef, nextDef);
-    const checks: DataCheck[] = [...(conv?.checks ?? []), ...valueChecks(prevDef, nextDef)];
-    if (nextDef.unique && !prevDef.unique) {
-      checks.push({
-        where: `?? IS NOT NULL AND "_deletedAt" IS NULL AND ?? IN (SELECT ?? FROM {table} WHERE "_deletedAt" IS NULL AND ?? IS NOT NULL GROUP BY ?? HAVING count(*) > 1)`,
-        bindings: [def.name, def.name, def.name, def.name, def.name],
-        reason: `share a ${def.name} with another record, so it cannot be unique`,
-        refuse: true,
-      });
-    }
+    // Value checks see each record's value after the conversion (the column when there is none).
+    const after = conv ? { sql: conv.using, bindings: conv.usingBindings } : undefined;
+    const checks: DataCheck[] = [...(conv?.checks ?? []), ...valueChecks(prevDef, nextDef, after)];
+    if (nextDef.unique && !prevDef.unique) checks.push(duplicatesCheck([def.name], def.name));
     if (conv) {
       ctx.steps.push({
-        kind: 'changeFieldType', object: desired.name, field, previous: { ...prev, name: def.name },
+        kind: 'changeFieldType', object: desired.name, field, previous: prev,
         fromType: prevDef.type, toType: nextDef.type, using: conv.using, usingBindings: conv.usingBindings, checks,
       });
     } else {
       const changes = fieldChanges(prevDef, nextDef);
       if (prevDef.type !== nextDef.type) changes.unshift(`type ${prevDef.type} → ${nextDef.type}`);
       if (changes.length) {
-        ctx.steps.push({ kind: 'updateField', object: desired.name, field, previous: { ...prev, name: def.name }, changes, checks });
+        ctx.steps.push({ kind: 'updateField', object: desired.name, field, previous: prev, changes, checks });
       }
     }
     result.push(field);
   }
   // Fields this package brought but no longer states go to the recycle bin; fields of other
   // packages and admin customizations stay.
-  for (const prev of current.fields) {
-    if (matched.has(prev.id)) continue;
+  for (const deployed of current.fields) {
+    if (matchedIds.has(deployed.id)) continue;
+    const prev = followField(deployed, renames);
     if (prev.package === pkg) {
-      ctx.steps.push({ kind: 'removeField', object: desired.name, field: prev, binColumn: `_bin_${shortHash(prev.id + (ctx.newId()))}_${prev.name}` });
+      ctx.steps.push({ kind: 'removeField', object: desired.name, field: prev, binColumn: `_bin_${shortHash(prev.id + ctx.newId())}_${prev.name}` });
     } else {
       result.push(prev);
     }
@@ -190,14 +265,17 @@ function planRules(current: DeployedObject, desired: ObjectDef, ctx: ObjectPlanC
 function planIndexes(current: DeployedObject, desired: ObjectDef, ctx: ObjectPlanContext): DeployedIndex[] {
   const result: DeployedIndex[] = [];
   const wanted = desired.indexes ?? [];
+  // The database renamed the columns inside the indexes already; so does the registry.
+  const deployed = current.indexes.map((ix) => followIndex(ix, ctx.renames.fields.get(desired.name)));
   for (const ix of wanted) {
-    const prev = current.indexes.find((i) => indexKey(i) === indexKey(ix));
+    const prev = deployed.find((i) => indexKey(i) === indexKey(ix));
     if (prev) { result.push(prev); continue; }
     const index: DeployedIndex = { ...ix, package: ctx.pkg, indexName: indexName(current.id, ix) };
-    ctx.later.push({ kind: 'addIndex', object: desired.name, index });
+    const checks = ix.unique ? [duplicatesCheck(ix.fields, ix.fields.join(', '))] : [];
+    ctx.later.push({ kind: 'addIndex', object: desired.name, index, checks });
     result.push(index);
   }
-  for (const prev of current.indexes) {
+  for (const prev of deployed) {
     if (wanted.some((i) => indexKey(i) === indexKey(prev))) continue;
     if (prev.package === ctx.pkg) ctx.later.push({ kind: 'removeIndex', object: desired.name, index: prev });
     else result.push(prev);
@@ -214,25 +292,38 @@ function elementKey(kind: ElementKind, el: { name?: string; object?: string; man
 /** Plans deploying `bundle` over `current`. Pure: no I/O, ids come from `opts.newId`. */
 export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: PlanOptions): Plan {
   const pkg = bundle.package.name;
+  const desiredObjects = bundle.objects ?? [];
   const steps: PlanStep[] = [];
   const later: PlanStep[] = [];
-  const ctx: ObjectPlanContext = { pkg, steps, later, newId: opts.newId };
+  const renames: Renames = { objects: new Map(), fields: new Map() };
+  const ctx: ObjectPlanContext = { pkg, steps, later, newId: opts.newId, renames };
+
+  // 1. Match every stated object and field to what it continues, so that every rename is
+  //    known before anything is compared (a reference to a renamed object is no change).
   const currentByName = new Map(current.objects.map((o) => [o.name, o]));
   const matched = new Set<string>();
-  const nextObjects: DeployedObject[] = [];
-  const renames = new Map<string, string>();
-
-  for (const desired of bundle.objects ?? []) {
+  const pairs: Array<{ desired: ObjectDef; prev?: DeployedObject; fields: FieldMatch[] }> = [];
+  for (const desired of desiredObjects) {
     let prev = currentByName.get(desired.name);
     if (prev && matched.has(prev.id)) prev = undefined;
     if (!prev && desired.renamedFrom) {
       const old = currentByName.get(desired.renamedFrom);
-      if (old && !matched.has(old.id) && !(bundle.objects ?? []).some((o) => o.name === desired.renamedFrom)) {
+      if (old && !matched.has(old.id) && !desiredObjects.some((o) => o.name === desired.renamedFrom)) {
         prev = old;
         steps.push({ kind: 'renameObject', from: old.name, to: desired.name });
-        renames.set(old.name, desired.name);
+        renames.objects.set(old.name, desired.name);
       }
     }
+    if (prev) matched.add(prev.id);
+    const fields = prev ? matchFields(prev, desired) : [];
+    const fieldRenames = new Map(fields.filter((m) => m.renamed).map((m) => [m.prev!.name, m.def.name]));
+    if (fieldRenames.size) renames.fields.set(desired.name, fieldRenames);
+    pairs.push({ desired, prev, fields });
+  }
+
+  // 2. Diff each stated object.
+  const nextObjects: DeployedObject[] = [];
+  for (const { desired, prev, fields: fieldMatches } of pairs) {
     if (!prev) {
       const created = newObject(desired, pkg, opts.newId);
       steps.push({ kind: 'createObject', object: created });
@@ -240,17 +331,18 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
       nextObjects.push(created);
       continue;
     }
-    matched.add(prev.id);
     const owned = prev.package === pkg;
+    const fieldRenames = renames.fields.get(desired.name);
     const props: Partial<Record<(typeof OBJECT_PROPS)[number], unknown>> = {};
     const changes: string[] = [];
     for (const p of OBJECT_PROPS) {
+      const had = p === 'nameField' && prev.nameField ? fieldRenames?.get(prev.nameField) ?? prev.nameField : prev[p];
       const want = desired[p];
-      props[p] = owned ? want : prev[p];
-      if (owned && !same(prev[p], want)) changes.push(want === undefined ? `no ${p}` : `${p} ${JSON.stringify(want)}`);
+      props[p] = owned ? want : had;
+      if (owned && !same(had, want)) changes.push(want === undefined ? `no ${p}` : `${p} ${JSON.stringify(want)}`);
     }
     if (changes.length) steps.push({ kind: 'updateObject', object: desired.name, changes });
-    const fields = planFields({ ...prev, name: desired.name }, desired, ctx);
+    const fields = planFields({ ...prev, name: desired.name }, desired, fieldMatches, ctx);
     const validationRules = planRules(prev, desired, ctx);
     const indexes = planIndexes(prev, desired, ctx);
     const next: DeployedObject = {
@@ -260,26 +352,22 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
     for (const p of OBJECT_PROPS) if (next[p] === undefined) delete next[p];
     nextObjects.push(next);
   }
+
+  // 3. Deployed objects the package does not state: its own go to the recycle bin; another
+  //    package's stay, less what this package had added to them.
   for (const prev of current.objects) {
     if (matched.has(prev.id)) continue;
     if (prev.package === pkg) {
       steps.push({ kind: 'removeObject', object: prev, binName: `${prev.name}__${shortHash(prev.id + opts.newId())}` });
-    } else {
-      nextObjects.push(prev);
+      continue;
     }
-  }
-  // A renamed object keeps every reference and rollup that pointed at it.
-  if (renames.size) {
-    for (const o of nextObjects) {
-      o.fields = o.fields.map((f) => {
-        if (f.type === 'reference' && renames.has(f.to)) return { ...f, to: renames.get(f.to)! };
-        if (f.type === 'rollup') {
-          const [child, ref] = f.of.split('.');
-          if (renames.has(child)) return { ...f, of: `${renames.get(child)}.${ref}` };
-        }
-        return f;
-      });
-    }
+    const none: ObjectDef = { name: prev.name, label: prev.label, fields: [], validationRules: [], indexes: [] };
+    nextObjects.push({
+      ...prev,
+      fields: planFields(prev, none, [], ctx),
+      validationRules: planRules(prev, none, ctx),
+      indexes: planIndexes(prev, none, ctx),
+    });
   }
 
   const next: RegistryDoc = {
@@ -302,16 +390,13 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
     for (const prev of existing) {
       if (desired.some((d) => keyOf(d) === keyOf(prev))) continue;
       if (prev.package === pkg) later.push({ kind: 'removeElement', element: kind, name: keyOf(prev) });
-      else out.push(prev);
+      else out.push(followElement(kind, prev, renames));
     }
     (next as unknown as Record<string, unknown>)[kind] = out;
   }
   const prevPkg = current.packages.find((p) => p.name === pkg);
-  const structural = steps.length + later.length > 0;
-  if (!prevPkg || prevPkg.version !== bundle.package.version || structural) {
-    if (!prevPkg || prevPkg.version !== bundle.package.version) {
-      later.push({ kind: 'setPackage', name: pkg, from: prevPkg?.version, to: bundle.package.version });
-    }
+  if (!prevPkg || prevPkg.version !== bundle.package.version) {
+    later.push({ kind: 'setPackage', name: pkg, from: prevPkg?.version, to: bundle.package.version });
   }
   next.packages = [
     ...next.packages,

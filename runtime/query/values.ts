@@ -1,0 +1,86 @@
+/**
+ * Value checks shared by filters and cursors. Anything that reaches a binding has passed one
+ * of these, so PostgreSQL never sees a value it cannot parse (that would be a 500, not a 400).
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(v: string): boolean {
+  return UUID.test(v);
+}
+
+/** PostgreSQL rejects NUL in text, so a string carrying one would fail in the database. */
+export function isSafeString(v: unknown): v is string {
+  return typeof v === 'string' && !v.includes('\u0000');
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function validYmd(y: number, m: number, d: number): boolean {
+  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+}
+
+/** `YYYY-MM-DD`, a real calendar day in years 1–9999 (what the API accepts for dates). */
+export function isDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  return !!m && validYmd(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/**
+ * ISO 8601 → a string PostgreSQL reads as the same instant, or null when invalid. No offset
+ * means UTC (the API speaks UTC); a bare date means its midnight UTC. Precision is kept (no
+ * round trip through Date, which would cut microseconds).
+ */
+export function normalizeDatetime(v: string): string | null {
+  const m = DATETIME.exec(v);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  if (!validYmd(Number(y), Number(mo), Number(d))) return null;
+  if (h === undefined) return `${y}-${mo}-${d}T00:00:00Z`;
+  if (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59)) return null;
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = zone.length > 3 ? Number(zone.slice(-2)) : 0;
+    if (oh > 15 || om > 59) return null;
+  }
+  return `${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}${frac ?? ''}${zone && zone !== 'z' ? zone : 'Z'}`;
+}
+
+/** A JSON number a `bigint` column can be compared with exactly. */
+export function isInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v);
+}
+
+/** A JSON number a `numeric` column can take (JSON has no NaN or Infinity; JS objects might). */
+export function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** `contains` / `startsWith` text as a LIKE pattern matching it literally (ESCAPE '\'). */
+export function escapeLike(v: string): string {
+  return v.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** PostgreSQL's text form of a bigint, within range. */
+export function isInt8Text(v: string): boolean {
+  if (!/^-?\d{1,19}$/.test(v)) return false;
+  const n = BigInt(v);
+  return n >= INT8_MIN && n <= INT8_MAX;
+}
+
+/** PostgreSQL's text form of a numeric (plain digits; NaN and ±Infinity are numerics too). */
+export function isNumericText(v: string): boolean {
+  return v.length <= 1000 && (/^-?\d+(\.\d+)?$/.test(v) || v === 'NaN' || v === 'Infinity' || v === '-Infinity');
+}

@@ -1,0 +1,34 @@
+/**
+ * List records: filter, sort, keyset cursor, fields, text search and expand, with the caller's
+ * row access compiled into the same SQL (never filtered afterwards).
+ */
+import { buildListQuery, listPage, type ListParams } from '../query/list.ts';
+import { objectOf, type RecordContext } from './context.ts';
+import { expandRecords, parseExpand } from './expand.ts';
+import { queryContext } from './query-context.ts';
+import { toRecord, type ApiRecord } from './serialize.ts';
+
+export interface ListRequest extends ListParams {
+  expand?: unknown;
+}
+
+export interface RecordPage {
+  data: ApiRecord[];
+  nextCursor: string | null;
+}
+
+export async function listRecords(ctx: RecordContext, objectName: string, params: ListRequest): Promise<RecordPage> {
+  const object = objectOf(ctx, objectName);
+  const qctx = queryContext(ctx, object);
+  parseExpand(ctx, object, params.expand); // bad expand is a 400 before any query runs
+  const rows = ctx.access.rows(object, 'read');
+  const qb = buildListQuery(ctx.knex, qctx, params, rows === 'all' ? undefined : (q, scope) => {
+    if (rows === 'none') q.whereRaw('false');
+    else rows(q, scope.rootAlias);
+  });
+  const fetched = (await qb) as Array<Record<string, unknown>>;
+  const page = listPage(fetched, qctx, params);
+  const data = page.data.map((row) => toRecord(object, row, ctx.access));
+  if (params.expand !== undefined) await expandRecords(ctx, object, data, params.expand);
+  return { data, nextCursor: page.nextCursor };
+}

@@ -1,0 +1,44 @@
+/** Reading one row for an operation, through the caller's row access: else 404, as if absent. */
+import type { Knex } from 'knex';
+import { DATA_SCHEMA } from '../db/names.ts';
+import { forbidden, notFound } from '../errors.ts';
+import type { DeployedObject } from '../metadata/deployed.ts';
+import type { RecordAction } from '../security/access.ts';
+import type { RecordContext } from './context.ts';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface LoadOptions {
+  action: RecordAction;
+  forUpdate?: boolean;
+  /** Look in the recycle bin instead of live records. */
+  deleted?: boolean;
+}
+
+export async function loadRow(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, id: unknown, opts: LoadOptions): Promise<Record<string, unknown>> {
+  const missing = () => notFound(`No ${object.label ?? object.name} with id ${String(id).slice(0, 40)}`);
+  if (typeof id !== 'string' || !UUID_RE.test(id)) throw missing();
+  const rows = ctx.access.rows(object, opts.action);
+  // A record the caller may not even read is reported as missing, never as forbidden.
+  if (rows === 'none') throw missing();
+  const qb = db.from({ r: `${DATA_SCHEMA}.${object.name}` }).select('r.*').where('r.id', id);
+  if (opts.deleted) qb.whereNotNull('r._deletedAt');
+  else qb.whereNull('r._deletedAt');
+  if (rows !== 'all') rows(qb, 'r');
+  if (opts.forUpdate) qb.forUpdate('r');
+  const row = await qb.first();
+  if (!row) {
+    if (opts.action !== 'read' && ctx.access.rows(object, 'read') !== 'none') {
+      // Readable but not writable: say so (403) rather than pretend it is gone.
+      const readable = db.from({ r: `${DATA_SCHEMA}.${object.name}` }).select('r.id').where('r.id', id);
+      if (opts.deleted) readable.whereNotNull('r._deletedAt'); else readable.whereNull('r._deletedAt');
+      const read = ctx.access.rows(object, 'read');
+      if (read !== 'all' && read !== 'none') read(readable, 'r');
+      if (await readable.first()) {
+        throw forbidden(`You may not ${opts.action} this ${object.label ?? object.name}`);
+      }
+    }
+    throw missing();
+  }
+  return row as Record<string, unknown>;
+}

@@ -1,0 +1,67 @@
+/**
+ * Delete = move to the recycle bin (soft delete). References to the record follow their
+ * `onDelete`: restrict refuses (409) while live records point here, setNull empties them,
+ * cascade moves them to the bin too, in the same transaction and with the same timestamp, so
+ * a restore brings the whole cascade back.
+ */
+import type { Knex } from 'knex';
+import { DATA_SCHEMA } from '../db/names.ts';
+import { StrataError } from '../errors.ts';
+import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
+import { objectOf, type Caller, type RecordContext } from './context.ts';
+import { savepoint } from './create.ts';
+import { publishEvent } from './events.ts';
+import { loadRow } from './load.ts';
+import { parentRefs, refreshRollups } from './rollups.ts';
+
+const MAX_CASCADE_DEPTH = 8;
+
+/** References from other objects to `target`. */
+export function referencesTo(registry: RegistryDoc, target: string): Array<{ object: DeployedObject; field: string; onDelete: string }> {
+  const out: Array<{ object: DeployedObject; field: string; onDelete: string }> = [];
+  for (const o of registry.objects) {
+    for (const f of o.fields) if (f.type === 'reference' && f.to === target) out.push({ object: o, field: f.name, onDelete: f.onDelete ?? 'restrict' });
+  }
+  return out;
+}
+
+async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], user: Caller, depth: number): Promise<void> {
+  if (!ids.length) return;
+  if (depth > MAX_CASCADE_DEPTH) throw new StrataError(409, 'cascade_too_deep', 'Deleting this would cascade through too many levels');
+  for (const ref of referencesTo(registry, object.name)) {
+    const live = trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn(ref.field, ids).whereNull('_deletedAt');
+    if (ref.onDelete === 'restrict') {
+      const [{ n }] = await live.clone().count({ n: '*' });
+      if (Number(n) > 0) {
+        throw new StrataError(409, 'delete_restricted', `${n} ${Number(n) === 1 ? ref.object.label ?? ref.object.name : ref.object.pluralLabel ?? ref.object.name} still reference this record (${ref.object.name}.${ref.field})`,
+          [{ field: `${ref.object.name}.${ref.field}`, code: 'restrict', message: `${n} record(s) reference it` }]);
+      }
+    } else if (ref.onDelete === 'setNull') {
+      const changed = await live.clone().update({ [ref.field]: null, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: user.id }).returning('id');
+      for (const r of changed as Array<{ id: string }>) {
+        await publishEvent(trx, { type: 'record.updated', object: ref.object.name, recordId: r.id, ownerId: null, actor: user.id, changed: [ref.field] });
+      }
+      await refreshRollups(trx, registry, ref.object.name, new Map([[ref.field, new Set(ids)]]), user);
+    } else {
+      const children = (await live.clone().select('id')) as Array<{ id: string }>;
+      await softDelete(trx, registry, ref.object, children.map((c) => c.id), user, depth + 1);
+    }
+  }
+  const rows = await trx.withSchema(DATA_SCHEMA).table(object.name).whereIn('id', ids).whereNull('_deletedAt')
+    .update({ _deletedAt: trx.fn.now(), _deletedBy: user.id }).returning('*') as Array<Record<string, unknown>>;
+  await refreshRollups(trx, registry, object.name, parentRefs(registry, object, ...rows), user);
+  for (const r of rows) {
+    await publishEvent(trx, { type: 'record.deleted', object: object.name, recordId: r.id as string, ownerId: r.ownerId as string, actor: user.id });
+  }
+}
+
+export async function deleteRecord(ctx: RecordContext, objectName: string, id: string, trxIn?: Knex.Transaction): Promise<void> {
+  const object = objectOf(ctx, objectName);
+  const run = async (trx: Knex.Transaction) => {
+    const row = await loadRow(trx, ctx, object, id, { action: 'delete', forUpdate: true });
+    if (ctx.hooks?.beforeDelete) await ctx.hooks.beforeDelete(ctx, object, row, trx);
+    await softDelete(trx, ctx.registry, object, [row.id as string], ctx.user, 0);
+  };
+  if (trxIn) await savepoint(trxIn, run);
+  else await ctx.knex.transaction(run);
+}

@@ -1,0 +1,48 @@
+/**
+ * Restore a record from the recycle bin, with the records its delete cascaded to (those
+ * deleted in the same transaction, pointing at it). A unique value taken meanwhile is a 409.
+ */
+import type { Knex } from 'knex';
+import { DATA_SCHEMA } from '../db/names.ts';
+import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
+import { objectOf, type Caller, type RecordContext } from './context.ts';
+import { publishEvent } from './events.ts';
+import { loadRow } from './load.ts';
+import { checkReferences, uniqueConflict } from './references.ts';
+import { referencesTo } from './remove.ts';
+import { parentRefs, refreshRollups } from './rollups.ts';
+import { toRecord, type ApiRecord } from './serialize.ts';
+
+// Timestamps come back to JavaScript with millisecond precision; PostgreSQL keeps microseconds.
+const SAME_DELETE = `date_trunc('milliseconds', "_deletedAt") = ?::timestamptz`;
+
+async function undelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], deletedAt: unknown, user: Caller, depth: number): Promise<Array<Record<string, unknown>>> {
+  if (!ids.length || depth > 8) return [];
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = await trx.withSchema(DATA_SCHEMA).table(object.name).whereIn('id', ids).whereRaw(SAME_DELETE, [deletedAt as string])
+      .update({ _deletedAt: null, _deletedBy: null }).returning('*');
+  } catch (err) {
+    throw uniqueConflict(object, err) ?? err;
+  }
+  for (const ref of referencesTo(registry, object.name)) {
+    if (ref.onDelete !== 'cascade') continue;
+    const children = await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn(ref.field, ids).whereRaw(SAME_DELETE, [deletedAt as string]).select('id') as Array<{ id: string }>;
+    await undelete(trx, registry, ref.object, children.map((c) => c.id), deletedAt, user, depth + 1);
+  }
+  await refreshRollups(trx, registry, object.name, parentRefs(registry, object, ...rows), user);
+  for (const r of rows) await publishEvent(trx, { type: 'record.restored', object: object.name, recordId: r.id as string, ownerId: r.ownerId as string, actor: user.id });
+  return rows;
+}
+
+export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {
+  const object = objectOf(ctx, objectName);
+  const row = await ctx.knex.transaction(async (trx) => {
+    const deleted = await loadRow(trx, ctx, object, id, { action: 'delete', forUpdate: true, deleted: true });
+    // Its parents must still be live: a restore never leaves a dangling reference.
+    await checkReferences(trx, ctx.registry, object, deleted);
+    const [restored] = await undelete(trx, ctx.registry, object, [deleted.id as string], deleted._deletedAt, ctx.user, 0);
+    return restored;
+  });
+  return toRecord(object, row, ctx.access);
+}

@@ -1,0 +1,129 @@
+/**
+ * Rollups: a parent's sum/count/min/max/avg over its live children, kept current in the
+ * child's transaction whenever a child is created, changed, moved to another parent, deleted
+ * or restored. A recomputed rollup may feed a formula on the parent, and the parent may be a
+ * child in another rollup (order lines → order total → account revenue): both follow.
+ */
+import type { Knex } from 'knex';
+import type { RollupField } from '../../metadata/types.ts';
+import { DATA_SCHEMA } from '../db/names.ts';
+import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
+import { compileFilter } from '../query/filter.ts';
+import { ROOT_ALIAS, tableOf } from '../query/joins.ts';
+import type { Caller } from './context.ts';
+import { computeFormulas } from './steps.ts';
+
+type Rollup = DeployedField & RollupField;
+
+const MAX_CHAIN = 8;
+
+/** Rollups on other objects that aggregate `child`, with the reference field they go through. */
+export function rollupsOver(registry: RegistryDoc, child: string): Array<{ parent: DeployedObject; rollup: Rollup; via: string }> {
+  const out: Array<{ parent: DeployedObject; rollup: Rollup; via: string }> = [];
+  for (const parent of registry.objects) {
+    for (const f of parent.fields) {
+      if (f.type !== 'rollup') continue;
+      const [obj, via] = f.of.split('.');
+      if (obj === child) out.push({ parent, rollup: f as Rollup, via });
+    }
+  }
+  return out;
+}
+
+function aggregateSql(r: Rollup): string {
+  switch (r.aggregate) {
+    case 'count': return 'count(*)';
+    case 'sum': return 'COALESCE(sum(??.??), 0)';
+    default: return `${r.aggregate}(??.??)`;
+  }
+}
+
+/** Recomputes `rollup` on the given parent ids, in SQL. */
+async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: DeployedObject, rollup: Rollup, via: string, ids: string[], user: Caller): Promise<void> {
+  const [childName] = rollup.of.split('.');
+  const child = registry.objects.find((o) => o.name === childName);
+  if (!child || !ids.length) return;
+  // The aggregate over the parent's live children: a correlated subquery on alias r (the
+  // query compiler's root alias, so a rollup filter compiles as any list filter does).
+  const sub = trx.from({ [ROOT_ALIAS]: tableOf(child) })
+    .whereRaw('??.?? = p.id', [ROOT_ALIAS, via])
+    .whereNull(`${ROOT_ALIAS}._deletedAt`);
+  sub.select(rollup.aggregate === 'count' ? trx.raw('count(*)') : trx.raw(aggregateSql(rollup), [ROOT_ALIAS, rollup.field ?? '']));
+  if (rollup.filter) {
+    compileFilter(rollup.filter, { object: child, objectByName: (n) => registry.objects.find((o) => o.name === n), user: { id: user.id } }).apply(sub);
+  }
+  await trx({ p: tableOf(parent) }).update({ [rollup.name]: sub }).whereIn('p.id', ids);
+}
+
+/**
+ * After a change to records of `child`, brings every rollup over it up to date on the parents
+ * `parentIds` (keyed by reference field), then formulas and further rollups up the chain.
+ */
+export async function refreshRollups(trx: Knex.Transaction, registry: RegistryDoc, child: string, parentIdsByRef: Map<string, Set<string>>, user: Caller, depth = 0): Promise<void> {
+  if (depth >= MAX_CHAIN) return;
+  const byParent = new Map<string, { parent: DeployedObject; ids: Set<string> }>();
+  for (const { parent, rollup, via } of rollupsOver(registry, child)) {
+    const ids = [...(parentIdsByRef.get(via) ?? [])].filter(Boolean);
+    if (!ids.length) continue;
+    await recompute(trx, registry, parent, rollup, via, ids, user);
+    const entry = byParent.get(parent.name) ?? { parent, ids: new Set<string>() };
+    ids.forEach((id) => entry.ids.add(id));
+    byParent.set(parent.name, entry);
+  }
+  for (const { parent, ids } of byParent.values()) {
+    const idList = [...ids];
+    // Formulas on the parent may read its rollups.
+    if (parent.fields.some((f) => f.type === 'formula')) {
+      const { rows } = await trx.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, parent.name, idList]);
+      for (const row of rows as Array<Record<string, unknown>>) {
+        const computed = computeFormulas(parent, row, { user });
+        const changed = parent.fields.filter((f) => f.type === 'formula' && JSON.stringify(computed[f.name]) !== JSON.stringify(row[f.name]));
+        if (!changed.length) continue;
+        const set = Object.fromEntries(changed.map((f) => [f.name, computed[f.name]]));
+        await trx.withSchema(DATA_SCHEMA).table(parent.name).where({ id: row.id as string }).update(set);
+      }
+    }
+    // The parent may itself be a child in other rollups.
+    const next = new Map<string, Set<string>>();
+    const refs = parent.fields.filter((f) => f.type === 'reference');
+    if (refs.length && rollupsOver(registry, parent.name).length) {
+      const { rows } = await trx.raw(`SELECT ${refs.map(() => '??').join(', ')} FROM ??.?? WHERE id = ANY(?::uuid[])`, [...refs.map((f) => f.name), DATA_SCHEMA, parent.name, idList]);
+      for (const row of rows as Array<Record<string, string | null>>) {
+        for (const f of refs) {
+          const v = row[f.name];
+          if (!v) continue;
+          const set = next.get(f.name) ?? new Set<string>();
+          set.add(v);
+          next.set(f.name, set);
+        }
+      }
+      await refreshRollups(trx, registry, parent.name, next, user, depth + 1);
+    }
+  }
+}
+
+/** The parent ids a child row points at, keyed by reference field (for rollups only). */
+export function parentRefs(registry: RegistryDoc, child: DeployedObject, ...rows: Array<Record<string, unknown> | undefined>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const vias = new Set(rollupsOver(registry, child.name).map((r) => r.via));
+  for (const via of vias) {
+    const set = new Set<string>();
+    for (const row of rows) {
+      const v = row?.[via];
+      if (typeof v === 'string') set.add(v);
+    }
+    if (set.size) out.set(via, set);
+  }
+  return out;
+}
+
+/** Backfill after a deploy added or changed rollups: recompute them for every parent. */
+export async function recomputeAllRollups(trx: Knex.Transaction, registry: RegistryDoc, object: string, field: string, user: Caller): Promise<void> {
+  const parent = registry.objects.find((o) => o.name === object);
+  const rollup = parent?.fields.find((f) => f.name === field && f.type === 'rollup') as Rollup | undefined;
+  if (!parent || !rollup) return;
+  const [, via] = rollup.of.split('.');
+  const { rows } = await trx.raw(`SELECT id FROM ??.??`, [DATA_SCHEMA, parent.name]);
+  const ids = (rows as Array<{ id: string }>).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 5000) await recompute(trx, registry, parent, rollup, via, ids.slice(i, i + 5000), user);
+}

@@ -1,0 +1,80 @@
+/**
+ * Update a record (partial). The steps, in order:
+ * object → check input (400) → BEGIN → load row FOR UPDATE through update access (404/403) →
+ * If-Match version (412) → owner change rights → merge → formulas → validate with $previous
+ * (422) → references (422) → before-save hooks → UPDATE … version+1 (unique: 409) → history →
+ * rollups of old and new parents → event → COMMIT → after-save hooks.
+ */
+import type { Knex } from 'knex';
+import { DATA_SCHEMA } from '../db/names.ts';
+import { forbidden, StrataError } from '../errors.ts';
+import { objectOf, type RecordContext } from './context.ts';
+import { savepoint } from './create.ts';
+import { publishEvent } from './events.ts';
+import { recordHistory } from './history.ts';
+import { loadRow } from './load.ts';
+import { checkReferences, uniqueConflict } from './references.ts';
+import { parentRefs, refreshRollups } from './rollups.ts';
+import { toRecord, type ApiRecord } from './serialize.ts';
+import { checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
+
+export interface UpdateOptions {
+  /** The version the caller last saw (If-Match): a different stored version is a 412. */
+  ifMatch?: number;
+}
+
+function changedFields(before: Values, after: Values, names: string[]): string[] {
+  return names.filter((n) => JSON.stringify(before[n] ?? null) !== JSON.stringify(after[n] ?? null));
+}
+
+export async function updateRecord(ctx: RecordContext, objectName: string, id: string, input: unknown, opts: UpdateOptions = {}, trxIn?: Knex.Transaction): Promise<ApiRecord> {
+  const object = objectOf(ctx, objectName);
+  const sent = checkInput(object, input, ctx.access, { allowOwner: true });
+  let previousRow: Values | undefined;
+  const run = async (trx: Knex.Transaction) => {
+    const current = await loadRow(trx, ctx, object, id, { action: 'update', forUpdate: true });
+    previousRow = current;
+    if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
+      throw new StrataError(412, 'version_mismatch', `The record changed since you read it (now version ${current.version as number}); reload it`,
+        undefined, { currentVersion: current.version });
+    }
+    if (sent.ownerId !== undefined && sent.ownerId !== current.ownerId && !ctx.access.canReassign(object)) {
+      throw forbidden('Changing the owner needs update rights on every record of this object');
+    }
+    const previous: Values = { ...current };
+    let values: Values = { ...current, ...sent };
+    values = computeFormulas(object, values, { user: ctx.user, previous });
+    validateRecord(object, values, { user: ctx.user, previous, isCreate: false });
+    const refChanges = Object.fromEntries(object.fields.filter((f) => f.type === 'reference' && f.name in sent && sent[f.name] !== current[f.name]).map((f) => [f.name, sent[f.name]]));
+    await checkReferences(trx, ctx.registry, object, refChanges);
+    if (ctx.hooks?.beforeSave) {
+      await ctx.hooks.beforeSave(ctx, object, values, previous, trx);
+      values = computeFormulas(object, values, { user: ctx.user, previous });
+      validateRecord(object, values, { user: ctx.user, previous, isCreate: false });
+    }
+    const names = [...object.fields.map((f) => f.name), 'ownerId'];
+    const changed = changedFields(current, values, names);
+    if (!changed.length) return current;
+    const set: Values = {};
+    for (const n of changed) {
+      const f = object.fields.find((x) => x.name === n);
+      set[n] = f?.type === 'json' && values[n] !== null ? JSON.stringify(values[n]) : values[n];
+    }
+    let updated: Values;
+    try {
+      [updated] = await trx.withSchema(DATA_SCHEMA).table(object.name)
+        .where({ id: current.id as string })
+        .update({ ...set, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: ctx.user.id })
+        .returning('*');
+    } catch (err) {
+      throw uniqueConflict(object, err) ?? err;
+    }
+    await recordHistory(trx, object, current.id as string, current, updated, ctx.user.id);
+    await refreshRollups(trx, ctx.registry, object.name, parentRefs(ctx.registry, object, current, updated), ctx.user);
+    await publishEvent(trx, { type: 'record.updated', object: object.name, recordId: current.id as string, ownerId: updated.ownerId as string, actor: ctx.user.id, changed });
+    return updated;
+  };
+  const updated = trxIn ? await savepoint(trxIn, run) : await ctx.knex.transaction(run);
+  if (ctx.hooks?.afterSave && !trxIn && updated !== previousRow) await ctx.hooks.afterSave(ctx, object, updated, previousRow);
+  return toRecord(object, updated, ctx.access);
+}
