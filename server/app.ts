@@ -12,6 +12,8 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { recordRoutes } from './routes/records.ts';
+import { userRoutes } from './routes/users.ts';
+import rateLimit from '@fastify/rate-limit';
 
 export interface AppOptions {
   logger?: boolean;
@@ -32,10 +34,13 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   registerProblemHandler(app);
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
   await app.register(cookie);
+  // Per-IP limits apply only where a route asks for them (sign-in); per-account throttling is in the login route.
+  await app.register(rateLimit, { global: false });
   registerAuth(app, engine);
   healthRoutes(app, engine);
   authRoutes(app, engine);
   metadataRoutes(app, engine);
   recordRoutes(app, engine);
+  userRoutes(app, engine);
   return app;
 }

@@ -159,6 +159,24 @@ const MIGRATIONS: Migration[] = [
       await trx.raw(`CREATE INDEX events_at ON ${S}.events (at)`);
     },
   },
+  {
+    id: 5,
+    name: 'api keys',
+    async up(trx) {
+      await trx.raw(`
+        CREATE TABLE ${S}.api_keys (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          name text NOT NULL,
+          key_hash text NOT NULL UNIQUE,
+          prefix text NOT NULL,
+          user_id uuid NOT NULL REFERENCES ${S}.users(id) ON DELETE CASCADE,
+          role text,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          last_used_at timestamptz,
+          revoked_at timestamptz
+        )`);
+    },
+  },
 ];
 
 /** Brings the system schema up to date; safe to call from every process at start. */

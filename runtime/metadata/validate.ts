@@ -423,7 +423,7 @@ function checkFieldDef(c: Checker, object: Json, field: Json, path: string): voi
       checkRollup(c, object, field, path);
       break;
     case 'formula':
-      checkExpression(c, object, field.expression, `${path}/expression`, { previous: false });
+      checkExpression(c, object, field.expression, `${path}/expression`);
       break;
     case 'autonumber':
       if (typeof field.format === 'string') {
@@ -472,7 +472,7 @@ function checkRollup(c: Checker, parent: Json, field: Json, path: string): void 
   const ref = c.fields(child).get(refName);
   if (!ref) {
     c.report(`${path}/of`, 'unknown_field', `'${refName}' is not a field of '${childName}'`);
-  } else if (ref.type !== 'reference' || ref.to !== parentName) {
+  } else if (!pointsAt(ref, parentName)) {
     c.report(`${path}/of`, 'invalid_rollup', `'${field.of}' must be a reference field of '${childName}' pointing at '${parentName}'`);
   }
   if (typeof field.field === 'string') {
@@ -489,6 +489,11 @@ function checkRollup(c: Checker, parent: Json, field: Json, path: string): void 
     }
   }
   if (field.filter !== undefined) checkFilter(c, child, field.filter, `${path}/filter`);
+}
+
+/** Whether a field is a reference to `object`; a reference missing its `to` counts (reported already). */
+function pointsAt(field: Json, object: string | undefined): boolean {
+  return field.type === 'reference' && (typeof field.to !== 'string' || field.to === object);
 }
 
 /** Formulas computed from formulas must not go round in a circle. */
@@ -551,19 +556,12 @@ function expressionVars(expr: unknown, path: string): Array<{ name: string; path
 }
 
 /** Every `{"var": "field"}` names a field (or system field) of the object. */
-function checkExpression(c: Checker, object: Json, expr: unknown, path: string, options: { previous?: boolean } = {}): void {
-  const allowPrevious = options.previous ?? true;
+function checkExpression(c: Checker, object: Json, expr: unknown, path: string): void {
   for (const use of expressionVars(expr, path)) {
-    let name = use.name;
-    if (name === '' || name.startsWith('$user')) continue;
-    if (name.startsWith('$previous.')) {
-      if (!allowPrevious) {
-        c.report(use.path, 'invalid_path', `'$previous' exists only in validation rules and workflow conditions`);
-        continue;
-      }
-      name = name.slice('$previous.'.length);
-    }
-    if (name.startsWith('$')) continue;
+    // `$previous.field` is the stored value of a field on update (CONTRACT §3).
+    const name = use.name.startsWith('$previous.') ? use.name.slice('$previous.'.length) : use.name;
+    // `$user…` and other `$` variables belong to the expression engine, not the object.
+    if (name === '' || name.startsWith('$')) continue;
     const first = name.split('.')[0];
     if (c.fieldType(object, first) === undefined) {
       c.report(use.path, 'unknown_field', `'${first}' is not a field of '${str(object.name) ?? '?'}'`);
@@ -627,7 +625,7 @@ function checkLayouts(c: Checker): void {
       if (!child || typeof related.field !== 'string') continue;
       const ref = c.fields(child).get(related.field);
       if (!ref) c.report(`${at}/field`, 'unknown_field', `'${related.field}' is not a field of '${str(child.name) ?? '?'}'`);
-      else if (ref.type !== 'reference' || ref.to !== layout.object) {
+      else if (!pointsAt(ref, str(layout.object))) {
         c.report(`${at}/field`, 'invalid_related_list', `'${related.field}' of '${str(child.name) ?? '?'}' is not a reference to '${str(layout.object) ?? '?'}'`);
       }
       arr(related.columns).forEach((col, k) => { if (typeof col === 'string') c.resolvePath(child, col, `${at}/columns/${k}`); });

@@ -10,8 +10,8 @@
  *   "a.b.c" reference paths (LEFT JOIN, soft-deleted targets read as null)
  *   "$user.id", "$today" as values
  *
- * Multipicklist: eq "x" = contains x (eq ["x","y"] = contains both), in = overlaps,
- * isNull = null or empty.
+ * Multipicklist: eq "x" = contains x, eq ["x","y"] = contains both, eq [] = empty;
+ * in = overlaps; isNull = null or empty.
  *
  * Negative operators are complements: `ne`, `nin` and `not` include rows whose value is null
  * (a record matches `not X` exactly when it does not match X). To get that from SQL's
@@ -191,6 +191,8 @@ class FilterCompiler {
         if (col.kind === 'multi') {
           const values = this.multiValues(raw, path, true);
           if (!values) return TRUE;
+          // `[]` asks for no values at all: the same as null.
+          if (values.length === 0) return isNullF[positive ? 0 : 1];
           return positive ? frag('?? @> ?::text[]', c, values) : frag('(not (?? @> ?::text[]) or ?? is null)', c, values, c);
         }
         const v = this.value(col.kind, raw, path);

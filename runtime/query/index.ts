@@ -1,7 +1,7 @@
 /** The query compiler: record filters, sort, keyset cursors and list queries → knex. */
 export { QueryError, type QueryErrorCode, type QueryIssue } from './errors.ts';
-export { type QueryContext, type ValueKind } from './context.ts';
-export { JoinPlan, ROOT_ALIAS, MAX_HOPS, type JoinSpec } from './joins.ts';
+export { lookupField, visibleFields, type FieldInfo, type QueryContext, type ValueKind } from './context.ts';
+export { JoinPlan, ROOT_ALIAS, MAX_HOPS, resolvePath, type JoinSpec, type ResolvedColumn } from './joins.ts';
 export { compileFilter, MAX_CONDITIONS, MAX_DEPTH, MAX_IN_VALUES, OPERATORS, type CompiledFilter, type CompileOptions, type FilterOperator } from './filter.ts';
 export { parseSort, sortSignature, applySort, type SortKey, type SortDirection } from './sort.ts';
 export { encodeCursor, decodeCursor, cursorCondition, type CursorValues } from './cursor.ts';

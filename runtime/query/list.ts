@@ -47,7 +47,11 @@ export interface ListScope {
   joins: JoinPlan;
 }
 
-/** Adds conditions to `qb`, which is already a parenthesised group of its own. */
+/**
+ * Adds conditions to `qb`, which is a parenthesised group of its own (so an OR inside cannot
+ * widen the query). It may run more than once (knex compiles lazily), so keep it pure:
+ * the same conditions and joins every time. Joins go through `scope.joins`.
+ */
 export type ExtraWhere = (qb: Knex.QueryBuilder, scope: ListScope) => void;
 
 export interface ListPage<R> {
@@ -164,7 +168,10 @@ export function buildListQuery(knex: Knex, ctx: QueryContext, params: ListParams
     });
   }
   if (after) whereFragment(qb, after);
-  // Last, so joins added by the extra condition are in too.
+  // knex runs where-callbacks lazily, when SQL is compiled, and compiles JOINs before WHERE.
+  // Compiling once now makes the extra condition register its joins (and throw its errors)
+  // before the JOIN clauses are added; the plan dedupes them when it runs again.
+  if (extraWhere) qb.toSQL();
   joins.applyTo(qb);
   applySort(qb, sort);
   return qb.limit(limit + 1);

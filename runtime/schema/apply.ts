@@ -248,6 +248,8 @@ export async function applySteps(trx: Knex.Transaction, steps: PlanStep[], ctx: 
   const backfill: ApplyResult['backfill'] = [];
   let refused = false;
   const out: PlanStep[] = [];
+  // Dates and times convert in UTC (as the API speaks them), whatever the server's TimeZone.
+  await trx.raw(`SET LOCAL TIME ZONE 'UTC'`);
   for (const step of steps) {
     const table = tableOf(step);
     let results: CheckResult[] | undefined;

@@ -21,7 +21,6 @@ const TEXT_TYPES = new Set(['text', 'longtext', 'richtext', 'email', 'phone', 'u
 // knex expands array bindings into lists, so arrays travel as one JSON text binding.
 const JSON_TEXT_ARRAY = `ARRAY(SELECT jsonb_array_elements_text(?::jsonb))`;
 const EMAIL_RE = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
-const BIGINT_RANGE = `BETWEEN -9223372036854775808 AND 9223372036854775807`;
 
 /** Values the server computes (formulas, rollups, autonumbers), never typed in. */
 export function isComputedType(f: FieldDef): boolean {
@@ -78,25 +77,36 @@ export function valueChecks(from: FieldDef | undefined, to: FieldDef, value: Val
   return checks;
 }
 
-/** Checks that a numeric value `v` fits `toType` without rounding or overflowing. */
-function numericFitChecks(v: ValueExpr, toType: string, col: string): DataCheck[] {
+/** Digits before and after the point a numeric column type holds (undefined: unlimited). */
+function numericShape(type: string): { whole?: number; scale?: number } {
+  if (type === 'bigint') return { whole: 19, scale: 0 };
+  const m = /^numeric\((\d+),(\d+)\)$/.exec(type);
+  return m ? { whole: Number(m[1]) - Number(m[2]), scale: Number(m[2]) } : {};
+}
+
+/** Checks that numbers stored as `fromType` fit `toType` without rounding or overflowing. */
+function numericFitChecks(v: ValueExpr, fromType: string, toType: string, col: string): DataCheck[] {
   const checks: DataCheck[] = [];
-  const m = /^numeric\((\d+),(\d+)\)$/.exec(toType);
-  const scale = toType === 'bigint' ? 0 : numericScale(toType);
-  if (scale !== undefined) {
+  const from = numericShape(fromType);
+  const to = numericShape(toType);
+  if (to.scale !== undefined && !(from.scale !== undefined && from.scale <= to.scale)) {
     checks.push({
-      where: `(${v.sql}) <> round((${v.sql})::numeric, ?)`, bindings: [...v.bindings, ...v.bindings, scale],
-      reason: scale === 0 ? `have a ${col} that is not a whole number` : `have more than ${scale} decimal places in ${col}`, refuse: true,
+      where: `(${v.sql}) <> round((${v.sql})::numeric, ?)`, bindings: [...v.bindings, ...v.bindings, to.scale],
+      reason: to.scale === 0 ? `have a ${col} that is not a whole number` : `have more than ${to.scale} decimal places in ${col}`, refuse: true,
     });
   }
-  if (m) {
-    const [p, s] = [Number(m[1]), Number(m[2])];
+  if (to.whole !== undefined && !(from.whole !== undefined && from.whole <= to.whole)) {
+    if (toType === 'bigint') {
+      checks.push({
+        where: `round((${v.sql})::numeric) NOT BETWEEN -9223372036854775808 AND 9223372036854775807`, bindings: [...v.bindings],
+        reason: `have a ${col} too large for an integer`, refuse: true,
+      });
+      return checks;
+    }
     checks.push({
-      where: `abs(round((${v.sql})::numeric, ?)) >= power(10::numeric, ?)`, bindings: [...v.bindings, s, p - s],
-      reason: `have a ${col} too large for ${p - s} digits before the point`, refuse: true,
+      where: `abs(round((${v.sql})::numeric, ?)) >= power(10::numeric, ?)`, bindings: [...v.bindings, to.scale ?? 0, to.whole],
+      reason: `have a ${col} too large for ${to.whole} digits before the point`, refuse: true,
     });
-  } else if (toType === 'bigint') {
-    checks.push({ where: `round((${v.sql})::numeric) NOT ${BIGINT_RANGE}`, bindings: [...v.bindings], reason: `have a ${col} too large for an integer`, refuse: true });
   }
   return checks;
 }
@@ -188,17 +198,17 @@ export function conversion(from: FieldDef, to: FieldDef): Conversion | undefined
     if (t === 'numeric') checks.push(...textRoundingCheck({ sql: 'btrim(??)', bindings: [col] }, toType, col));
     using = `NULLIF(btrim(??), '')::${toType}`;
   } else if (f === 'numeric' && (t === 'integer' || t === 'numeric')) {
-    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, toType, col));
+    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, fromType, toType, col));
     using = `??::${toType}`;
   } else if (f === 'integer' && t === 'numeric') {
-    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, toType, col));
+    checks.push(...numericFitChecks({ sql: '??', bindings: [col] }, fromType, toType, col));
     using = `??::${toType}`;
   } else if ((f === 'integer' || f === 'numeric') && t === 'boolean') {
     using = `(?? <> 0)`;
   } else if (f === 'boolean' && (t === 'integer' || t === 'numeric')) {
     using = `(??::int)::${toType}`;
   } else if (f === 'date' && t === 'timestamptz') {
-    using = `??::timestamptz`;
+    using = `(??::timestamp AT TIME ZONE 'UTC')`;
   } else if (f === 'timestamptz' && t === 'date') {
     checks.push({ where: `?? <> date_trunc('day', ?? AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`, bindings: [col, col], reason: `have a time of day in ${col} that a date would lose`, refuse: true });
     using = `(?? AT TIME ZONE 'UTC')::date`;

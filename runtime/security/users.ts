@@ -96,3 +96,61 @@ export async function ensureFirstAdmin(knex: Knex, env: NodeJS.ProcessEnv): Prom
   await createUser(knex, { email, password, roles: ['admin'], name: 'Administrator' }, ['admin']);
   return { email, password: given ? undefined : password };
 }
+
+/**
+ * Changes a user: name, roles, manager, password, active. Deactivating ends the user's
+ * sessions and revokes their API keys at once.
+ */
+export async function updateUser(knex: Knex, id: string, input: Record<string, unknown>, knownRoles: string[]): Promise<User> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new StrataError(404, 'not_found', 'No such user');
+  const allowed = new Set(['name', 'role', 'roles', 'manager', 'active', 'password']);
+  const problems: FieldProblem[] = [];
+  for (const k of Object.keys(input)) if (!allowed.has(k)) problems.push({ field: k, code: 'unknown_field', message: `Users have no field ${k}` });
+  const set: Record<string, unknown> = {};
+  if (input.name !== undefined) {
+    if (input.name !== null && (typeof input.name !== 'string' || input.name.length > 200)) problems.push({ field: 'name', code: 'type', message: 'Name must be text' });
+    else set.name = input.name;
+  }
+  const roles = input.roles ?? (input.role !== undefined ? [input.role] : undefined);
+  if (roles !== undefined) {
+    if (!Array.isArray(roles) || !roles.length || roles.some((r) => typeof r !== 'string' || !knownRoles.includes(r))) problems.push({ field: 'roles', code: 'unknown_role', message: `Roles must be among: ${knownRoles.join(', ')}` });
+    else set.roles = `{${(roles as string[]).join(',')}}`;
+  }
+  if (input.active !== undefined) {
+    if (typeof input.active !== 'boolean') problems.push({ field: 'active', code: 'type', message: 'active is true or false' });
+    else set.active = input.active;
+  }
+  if (input.manager !== undefined) {
+    if (input.manager !== null && (typeof input.manager !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.manager))) problems.push({ field: 'manager', code: 'type', message: 'manager is a user id or null' });
+    else if (input.manager === id) problems.push({ field: 'manager', code: 'cycle', message: 'A user cannot manage themselves' });
+    else set.manager_id = input.manager;
+  }
+  if (input.password !== undefined) {
+    const p = passwordProblems(input.password);
+    if (p.length) problems.push(...p);
+    else set.password_hash = await hashPassword(input.password as string);
+  }
+  if (problems.length) throw new StrataError(400, 'invalid_user', 'The change is not valid', problems);
+  return knex.transaction(async (trx) => {
+    if (set.manager_id) {
+      // The hierarchy must stay a tree: the new manager may not be under this user.
+      const { rows } = await trx.raw(
+        `WITH RECURSIVE up AS (SELECT id, manager_id, 0 AS d FROM ${T} WHERE id = ? UNION SELECT u.id, u.manager_id, up.d + 1 FROM ${T} u JOIN up ON u.id = up.manager_id WHERE up.d < 64)
+         SELECT 1 FROM up WHERE id = ?`, [set.manager_id as string, id]);
+      if (rows.length) throw new StrataError(422, 'manager_cycle', 'That manager reports to this user', [{ field: 'manager', code: 'cycle', message: 'The hierarchy would loop' }]);
+    }
+    const sets = Object.keys(set);
+    const { rows } = await trx.raw(
+      `UPDATE ${T} SET ${sets.map((k) => (k === 'roles' ? '?? = ?::text[]' : '?? = ?')).join(', ')}${sets.length ? ', ' : ''}updated_at = now() WHERE id = ? RETURNING *`,
+      [...sets.flatMap((k) => [k, set[k]]), id] as Array<string | number | boolean | null>,
+    );
+    if (!rows.length) throw new StrataError(404, 'not_found', 'No such user');
+    if (set.active === false || set.password_hash) {
+      await trx.raw(`DELETE FROM ${SYSTEM_SCHEMA}.sessions WHERE user_id = ?`, [id]);
+    }
+    if (set.active === false) {
+      await trx.raw(`UPDATE ${SYSTEM_SCHEMA}.api_keys SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, [id]);
+    }
+    return toUser(rows[0] as UserRow);
+  });
+}

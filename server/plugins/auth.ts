@@ -1,11 +1,15 @@
 /**
- * Authentication: a session cookie (HttpOnly, SameSite=Strict) or `Authorization: Bearer`.
- * Every /api route needs one, except those marked public.
+ * Authentication: a session cookie (HttpOnly, SameSite=Strict), or `Authorization: Bearer`
+ * with a session token or an API key. Every /api route needs one, except those marked public.
+ * Cookie-authenticated writes must come from our own origin (CSRF defence in depth).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../../runtime/engine.ts';
-import { unauthorized, forbidden } from '../../runtime/errors.ts';
+import { forbidden, unauthorized } from '../../runtime/errors.ts';
+import { resolveApiKey } from '../../runtime/security/api-keys.ts';
+import { audit } from '../../runtime/security/audit.ts';
 import { resolveSession } from '../../runtime/security/sessions.ts';
+import { teamIds, usesTeam } from '../../runtime/security/team.ts';
 import type { User } from '../../runtime/security/users.ts';
 
 export const SESSION_COOKIE = 'strata_session';
@@ -13,6 +17,9 @@ export const SESSION_COOKIE = 'strata_session';
 declare module 'fastify' {
   interface FastifyRequest {
     user?: User;
+    /** The caller and everyone under them (only looked up when a role grants `team`). */
+    teamIds?: string[];
+    apiKeyId?: string;
   }
   interface FastifyContextConfig {
     /** Reachable without signing in. */
@@ -20,24 +27,60 @@ declare module 'fastify' {
   }
 }
 
-export function credentialOf(request: FastifyRequest): string | undefined {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.length < 1000) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (m) return m[1];
+  if (typeof header !== 'string' || header.length > 1000) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m?.[1];
+}
+
+export function credentialOf(request: FastifyRequest): string | undefined {
+  return bearerOf(request) ?? request.cookies?.[SESSION_COOKIE];
+}
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site') return false;
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
   }
-  return request.cookies?.[SESSION_COOKIE];
 }
 
 export function registerAuth(app: FastifyInstance, engine: Engine): void {
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     if (request.routeOptions.config?.public) return;
-    const token = credentialOf(request);
+    const bearer = bearerOf(request);
+    const token = bearer ?? request.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized('Sign in first: send the session cookie or an Authorization: Bearer token');
-    const user = await resolveSession(engine.knex, token);
+    let user: User | undefined;
+    if (token.startsWith('sk_')) {
+      const key = await resolveApiKey(engine.knex, token);
+      if (key) {
+        user = key.user;
+        request.apiKeyId = key.keyId;
+      }
+    } else {
+      user = await resolveSession(engine.knex, token);
+    }
     if (!user) throw unauthorized('The session or key is invalid or has expired');
+    if (!bearer && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+      throw forbidden('Cross-site request refused');
+    }
     request.user = user;
+    if (usesTeam(engine.registry.current, user.roles)) request.teamIds = await teamIds(engine.knex, user.id);
+  });
+  app.addHook('onResponse', async (request) => {
+    // Key use is audited (who used which key for what), sampled to writes to keep the log useful.
+    if (request.apiKeyId && !SAFE_METHODS.has(request.method)) {
+      await audit(engine.knex, { action: 'api_key.use', actorId: request.user?.id, actorEmail: request.user?.email, target: request.apiKeyId, ip: request.ip, detail: { method: request.method, url: request.url.slice(0, 200) } }).catch(() => {});
+    }
   });
 }
 

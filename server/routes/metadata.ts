@@ -5,8 +5,18 @@ import { badRequest, notFound } from '../../runtime/errors.ts';
 import { exportBundle } from '../../runtime/metadata/export.ts';
 import { audit } from '../../runtime/security/audit.ts';
 import { requireAdmin, requireUser } from '../plugins/auth.ts';
+import { policyFor } from '../../runtime/security/policy.ts';
+import type { AccessPolicy } from '../../runtime/security/access.ts';
+import type { DeployedObject } from '../../runtime/metadata/deployed.ts';
 
 const DEPLOY_BODY_LIMIT = 20 * 1024 * 1024;
+
+/** Objects the caller may read, without the fields hidden from them. */
+function visibleObjects(objects: DeployedObject[], access: AccessPolicy): DeployedObject[] {
+  return objects
+    .filter((o) => access.canSeeObject(o))
+    .map((o) => ({ ...o, fields: o.fields.filter((f) => access.field(o, f.name) !== 'none') }));
+}
 
 function stripOwnership<T extends { package?: string }>(items: T[]): Array<Omit<T, 'package'>> {
   return items.map(({ package: _p, ...rest }) => rest);
@@ -14,25 +24,30 @@ function stripOwnership<T extends { package?: string }>(items: T[]): Array<Omit<
 
 export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
   app.get('/api/metadata', async (request) => {
-    requireUser(request);
+    const user = requireUser(request);
     const reg = engine.registry.current;
+    const access = policyFor(reg, user);
+    const objects = visibleObjects(reg.objects, access);
+    const seen = new Set(objects.map((o) => o.name));
+    const isAdmin = user.roles.includes('admin');
     return {
       version: reg.version,
       packages: reg.packages,
-      objects: reg.objects,
-      layouts: stripOwnership(reg.layouts),
-      views: stripOwnership(reg.views),
-      workflows: stripOwnership(reg.workflows),
-      roles: stripOwnership(reg.roles),
-      reports: stripOwnership(reg.reports),
+      objects,
+      layouts: stripOwnership(reg.layouts.filter((l) => seen.has(l.object))),
+      views: stripOwnership(reg.views.filter((v) => seen.has(v.object))),
+      workflows: isAdmin ? stripOwnership(reg.workflows) : [],
+      roles: isAdmin ? stripOwnership(reg.roles) : stripOwnership(reg.roles.filter((r) => user.roles.includes(r.name))),
+      reports: stripOwnership(reg.reports.filter((r) => seen.has(r.object))),
       dashboards: stripOwnership(reg.dashboards),
-      extensions: reg.extensions.map((e) => e.manifest),
+      extensions: isAdmin ? reg.extensions.map((e) => e.manifest) : [],
     };
   });
 
   app.get<{ Params: { object: string } }>('/api/metadata/objects/:object', async (request) => {
-    requireUser(request);
-    const obj = engine.registry.current.objects.find((o) => o.name === request.params.object);
+    const user = requireUser(request);
+    const reg = engine.registry.current;
+    const obj = visibleObjects(reg.objects.filter((o) => o.name === request.params.object), policyFor(reg, user))[0];
     if (!obj) throw notFound(`No object named ${JSON.stringify(request.params.object).slice(0, 60)}`);
     return obj;
   });

@@ -14,7 +14,8 @@ const GOOD_TEXT = readFileSync(new URL('../../fixtures/packages/shop.bundle.json
 const good = (): PackageBundle => JSON.parse(GOOD_TEXT) as PackageBundle;
 
 /** Loose access for writing broken variants: the tests break the types on purpose. */
-type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 const loose = (b: PackageBundle): Loose => b as unknown as Loose;
 
 /** `/path code`, sorted: order of reporting is not part of the contract. */
@@ -33,24 +34,26 @@ const O = '/objects/1';
 interface Case { name: string; mutate: (b: Loose) => void; expected: string[]; context?: ValidationContext }
 
 const cases: Case[] = [
-  // ── names ──
-  { name: 'SQL in a field name', mutate: (b) => { b.objects[1].fields[2].name = 'x"; drop table y; --'; },
-    expected: [`${O}/fields/2/name invalid_name`] },
-  { name: 'unicode field name', mutate: (b) => { b.objects[1].fields[3].name = 'montant_€'; },
-    expected: [`${O}/fields/3/name invalid_name`] },
-  { name: 'accented object name', mutate: (b) => { b.objects[2].name = 'ligne_de_commandé'; },
-    expected: ['/objects/2/name invalid_name'] },
-  { name: '41-character field name', mutate: (b) => { b.objects[1].fields[9].name = 'a'.repeat(41); },
-    expected: [`${O}/fields/9/name invalid_name`] },
-  { name: 'uppercase object name', mutate: (b) => { b.objects[2].name = 'OrderLine'; },
-    expected: ['/objects/2/name invalid_name'] },
-  { name: 'name starting with a digit or _', mutate: (b) => { b.objects[1].fields[9].name = '1paid'; b.objects[1].fields[8].name = '_shipped'; },
-    expected: [`${O}/fields/8/name invalid_name`, `${O}/fields/9/name invalid_name`] },
-  { name: 'a 40-character name is fine', mutate: (b) => { b.objects[1].fields[9].name = 'a'.repeat(40); }, expected: [] },
-  { name: 'SQL keywords are fine names', mutate: (b) => { b.objects[1].fields[9].name = 'select'; b.objects[1].fields[8].name = 'group'; },
-    expected: [`/views/0/sort/0 unknown_field`].filter(() => false) },
-  { name: 'fields named id and version', mutate: (b) => { b.objects[1].fields[9].name = 'id'; b.objects[1].fields[8].name = 'version'; },
-    expected: [`${O}/fields/8/name reserved_name`, `${O}/fields/9/name reserved_name`] },
+  // ── names (new fields go to order_line, index 4 on: nothing else names them) ──
+  { name: 'SQL in a field name', mutate: (b) => { b.objects[2].fields.push({ name: 'x"; drop table y; --', type: 'text' }); },
+    expected: ['/objects/2/fields/4/name invalid_name'] },
+  { name: 'unicode field name', mutate: (b) => { b.objects[2].fields.push({ name: 'montant_€', type: 'text' }); },
+    expected: ['/objects/2/fields/4/name invalid_name'] },
+  { name: '41-character field name', mutate: (b) => { b.objects[2].fields.push({ name: 'a'.repeat(41), type: 'text' }); },
+    expected: ['/objects/2/fields/4/name invalid_name'] },
+  { name: 'uppercase, leading digit, leading _', mutate: (b) => {
+    b.objects[2].fields.push({ name: 'Sku', type: 'text' }, { name: '1sku', type: 'text' }, { name: '_sku', type: 'text' });
+  }, expected: ['/objects/2/fields/4/name invalid_name', '/objects/2/fields/5/name invalid_name', '/objects/2/fields/6/name invalid_name'] },
+  { name: 'accented and uppercase object names', mutate: (b) => {
+    b.objects.push({ name: 'ligne_de_commandé', label: 'L', fields: [] }, { name: 'OrderLine', label: 'L', fields: [] });
+  }, expected: ['/objects/3/name invalid_name', '/objects/4/name invalid_name'] },
+  { name: 'a 40-character name is fine', mutate: (b) => { b.objects[2].fields.push({ name: 'a'.repeat(40), type: 'text' }); }, expected: [] },
+  { name: 'SQL keywords are fine names', mutate: (b) => {
+    b.objects[2].fields.push({ name: 'select', type: 'text' }, { name: 'group', type: 'text' }, { name: 'table', type: 'integer' });
+    b.objects.push({ name: 'user', label: 'User', fields: [{ name: 'from', type: 'text' }] });
+  }, expected: [] },
+  { name: 'fields named id and version', mutate: (b) => { b.objects[2].fields.push({ name: 'id', type: 'text' }, { name: 'version', type: 'integer' }); },
+    expected: ['/objects/2/fields/4/name reserved_name', '/objects/2/fields/5/name reserved_name'] },
   { name: 'hostile layout and role names', mutate: (b) => { b.layouts[0].name = '../../etc'; b.roles[0].name = 'Admin'; },
     expected: ['/layouts/0/name invalid_name', '/roles/0/name invalid_name'] },
   { name: 'hostile role object key', mutate: (b) => { b.roles[0].objects['x"y'] = { read: true }; },
@@ -129,8 +132,9 @@ const cases: Case[] = [
     b.objects[1].fields.push({ name: 'gross', type: 'formula', returns: 'currency', expression: { '+': [{ var: 'net_amount' }, 1] } });
     b.objects[1].fields[5].expression = { var: ['gross', 0] };
   }, expected: [`${O}/fields/10/expression formula_cycle`, `${O}/fields/5/expression formula_cycle`] },
-  { name: 'formula using $previous', mutate: (b) => { b.objects[1].fields[5].expression = { var: '$previous.amount' }; },
-    expected: [`${O}/fields/5/expression/var invalid_path`] },
+  { name: '$previous and $user are fine, $previous of an unknown field is not', mutate: (b) => {
+    b.objects[1].fields[5].expression = { '+': [{ var: '$previous.amount' }, { var: '$previous.amt' }, { '==': [{ var: '$user.id' }, 1] }] };
+  }, expected: [`${O}/fields/5/expression/+/1/var unknown_field`] },
   { name: 'vars inside map read the items, not the record', mutate: (b) => {
     b.objects[1].fields[5].expression = { reduce: [{ map: [{ var: 'amount' }, { var: 'x' }] }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] };
   }, expected: [] },
@@ -144,8 +148,8 @@ const cases: Case[] = [
   // ── duplicates ──
   { name: 'duplicate object', mutate: (b) => { b.objects.push({ name: 'order_line', label: 'Again', fields: [] }); },
     expected: ['/objects/3/name duplicate_name'] },
-  { name: 'duplicate field', mutate: (b) => { b.objects[1].fields[9].name = 'amount'; },
-    expected: [`${O}/fields/9/name duplicate_name`] },
+  { name: 'duplicate field', mutate: (b) => { b.objects[1].fields.push({ name: 'amount', type: 'text' }); },
+    expected: [`${O}/fields/10/name duplicate_name`] },
   { name: 'duplicate validation rule', mutate: (b) => { b.objects[1].validationRules[1].name = 'shipped_needs_date'; },
     expected: [`${O}/validationRules/1/name duplicate_name`] },
   { name: 'duplicate layout of one object; same name on two objects is fine', mutate: (b) => { b.layouts.push({ ...b.layouts[1] }); },
@@ -259,10 +263,10 @@ const cases: Case[] = [
 
   // ── every problem at once ──
   { name: 'three mistakes, three problems', mutate: (b) => {
-    b.objects[1].fields[2].type = 'picklst';
-    b.objects[2].fields[0].to = 'orders';
-    b.views[0].columns[0] = 'numbr';
-  }, expected: [`${O}/fields/2/type invalid_value`, '/objects/2/fields/0/to unknown_object', '/views/0/columns/0 unknown_field'] },
+    b.objects[1].fields[9].type = 'bool';
+    b.views[1].groupBy = 'stage';
+    b.roles[0].objects.invoice = { read: 'all' };
+  }, expected: [`${O}/fields/9/type invalid_value`, '/roles/0/objects/invoice unknown_object', '/views/1/groupBy unknown_field'] },
 ];
 
 describe('validateBundle', () => {

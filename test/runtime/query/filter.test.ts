@@ -62,6 +62,8 @@ describe('compileFilter: SQL and bindings', () => {
     ['picklist', { status: 'new' }, '("r"."status" = ?)', ['new']],
     ['multipicklist eq = contains', { tags: 'gift' }, '("r"."tags" @> ?::text[])', [['gift']]],
     ['multipicklist eq array = contains all', { tags: ['gift', 'rush'] }, '("r"."tags" @> ?::text[])', [['gift', 'rush']]],
+    ['multipicklist eq [] = empty', { tags: [] }, '(("r"."tags" is null or cardinality("r"."tags") = 0))', []],
+    ['multipicklist ne [] = not empty', { tags: { ne: [] } }, '(cardinality("r"."tags") > 0)', []],
     ['multipicklist in = overlaps', { tags: { in: ['gift', 'rush'] } }, '("r"."tags" && ?::text[])', [['gift', 'rush']]],
     ['multipicklist ne', { tags: { ne: 'gift' } }, '((not ("r"."tags" @> ?::text[]) or "r"."tags" is null))', [['gift']]],
     ['multipicklist null = empty', { tags: null }, '(("r"."tags" is null or cardinality("r"."tags") = 0))', []],

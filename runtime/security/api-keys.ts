@@ -1,0 +1,56 @@
+/** API keys: act as their user with (optionally) one role; shown once, stored hashed, revocable. */
+import type { Knex } from 'knex';
+import { SYSTEM_SCHEMA } from '../db/names.ts';
+import { StrataError, notFound } from '../errors.ts';
+import { hashToken, newToken } from './tokens.ts';
+import { toUser, type User } from './users.ts';
+
+const T = `${SYSTEM_SCHEMA}.api_keys`;
+export const API_KEY_PREFIX = 'sk_';
+
+export interface ApiKeyInfo { id: string; name: string; prefix: string; role: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+
+export async function createApiKey(knex: Knex, owner: User, input: { name?: unknown; role?: unknown }, knownRoles: string[]): Promise<{ id: string; key: string }> {
+  const problems = [];
+  if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) problems.push({ field: 'name', code: 'required', message: 'Name the key (at most 100 characters)' });
+  if (input.role !== undefined && input.role !== null) {
+    if (typeof input.role !== 'string' || !knownRoles.includes(input.role)) problems.push({ field: 'role', code: 'unknown_role', message: 'Unknown role' });
+    // A key never carries more than its owner holds.
+    else if (!owner.roles.includes('admin') && !owner.roles.includes(input.role)) problems.push({ field: 'role', code: 'forbidden', message: 'You do not hold this role' });
+  }
+  if (problems.length) throw new StrataError(400, 'invalid_api_key', 'The API key request is not valid', problems);
+  const key = newToken(API_KEY_PREFIX);
+  const { rows } = await knex.raw(
+    `INSERT INTO ${T} (name, key_hash, prefix, user_id, role) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+    [(input.name as string).trim(), hashToken(key), key.slice(0, 10), owner.id, (input.role as string | undefined) ?? null],
+  );
+  return { id: rows[0].id as string, key };
+}
+
+export async function resolveApiKey(knex: Knex, key: string): Promise<{ user: User; keyId: string } | undefined> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return undefined;
+  const { rows } = await knex.raw(
+    `UPDATE ${T} k SET last_used_at = now() FROM ${SYSTEM_SCHEMA}.users u
+      WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.id = k.user_id AND u.active
+      RETURNING u.*, k.role AS key_role, k.id AS key_id`,
+    [hashToken(key)],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  const user = toUser(r);
+  return { user: r.key_role ? { ...user, roles: [r.key_role as string] } : user, keyId: r.key_id as string };
+}
+
+export async function revokeApiKey(knex: Knex, actor: User, id: string): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such API key');
+  const { rowCount } = await knex.raw(
+    `UPDATE ${T} SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL AND (user_id = ? OR ?)`,
+    [id, actor.id, actor.roles.includes('admin')],
+  );
+  if (!rowCount) throw notFound('No such API key');
+}
+
+export async function listApiKeys(knex: Knex, userId: string): Promise<ApiKeyInfo[]> {
+  const { rows } = await knex.raw(`SELECT id, name, prefix, role, created_at, last_used_at, revoked_at FROM ${T} WHERE user_id = ? ORDER BY created_at`, [userId]);
+  return (rows as Array<Record<string, string | null>>).map((r) => ({ id: r.id!, name: r.name!, prefix: r.prefix!, role: r.role, createdAt: r.created_at!, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+}

@@ -1,0 +1,51 @@
+/**
+ * A real Strata for one test file: a fresh database with crm-core installed, the fastify app
+ * (driven through inject or a real port), and a signed-in admin.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { ensureStandardPackage, openEngine, type Engine } from '../../runtime/engine.ts';
+import { ensureFirstAdmin } from '../../runtime/security/users.ts';
+import { freshDatabase, type TestDatabase } from './db.ts';
+
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'test admin passphrase';
+
+export interface TestApp {
+  db: TestDatabase;
+  engine: Engine;
+  app: FastifyInstance;
+  adminToken: string;
+  /** JSON request as the admin (or with `token`). */
+  api(method: string, url: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  login(email: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(opts: { standardPackage?: boolean } = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const engine = await openEngine({ databaseUrl: db.url, dataDir: '/nonexistent', listen: true, poolMax: 10 });
+  if (opts.standardPackage !== false) await ensureStandardPackage(engine);
+  await ensureFirstAdmin(engine.knex, { STRATA_ADMIN_EMAIL: ADMIN_EMAIL, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD });
+  const app = await buildApp(engine);
+  await app.ready();
+  const login = async (email: string, password: string) => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+    return (res.json() as { token: string }).token;
+  };
+  const adminToken = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  return {
+    db, engine, app, adminToken, login,
+    api(method, url, body, o = {}) {
+      const token = o.token === undefined ? adminToken : o.token;
+      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...o.headers };
+      return app.inject({ method: method as 'GET', url, headers, ...(body === undefined ? {} : typeof body === 'string' ? { payload: body, headers: { 'content-type': 'application/json', ...headers } } : { payload: body as object }) });
+    },
+    async close() {
+      await app.close();
+      await engine.close();
+      await db.drop();
+    },
+  };
+}
