@@ -7,8 +7,10 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { Engine } from '../runtime/engine.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { authRoutes } from './routes/auth.ts';
+import { bulkRoutes } from './routes/bulk.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { recordRoutes } from './routes/records.ts';
@@ -32,15 +34,29 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     onConstructorPoisoning: 'error',
   });
   registerProblemHandler(app);
-  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // MUI (emotion) injects style elements at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
   await app.register(cookie);
   // Per-IP limits apply only where a route asks for them (sign-in); per-account throttling is in the login route.
   await app.register(rateLimit, { global: false });
   registerAuth(app, engine);
+  await registerStudio(app);
   healthRoutes(app, engine);
   authRoutes(app, engine);
   metadataRoutes(app, engine);
   recordRoutes(app, engine);
+  bulkRoutes(app, engine);
   userRoutes(app, engine);
   return app;
 }

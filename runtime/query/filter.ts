@@ -101,7 +101,9 @@ class FilterCompiler {
   constructor(private readonly ctx: QueryContext, private readonly joins: JoinPlan) {}
 
   issue(field: string, code: QueryErrorCode, message: string): void {
-    if (this.issues.length < MAX_ISSUES) this.issues.push({ field, code, message });
+    this.issues.push({ field, code, message });
+    // Enough to act on; going on through a huge hostile filter would only cost time.
+    if (this.issues.length >= MAX_ISSUES) throw new QueryError(this.issues);
   }
 
   /** A filter object: its keys ANDed. `negate`: compile NOT of it. */
@@ -189,7 +191,7 @@ class FilterCompiler {
           return TRUE;
         }
         if (col.kind === 'multi') {
-          const values = this.multiValues(raw, path, true);
+          const values = this.multiValues(raw, path);
           if (!values) return TRUE;
           // `[]` asks for no values at all: the same as null.
           if (values.length === 0) return isNullF[positive ? 0 : 1];
@@ -207,7 +209,7 @@ class FilterCompiler {
       }
       case 'in':
       case 'nin':
-        return this.inList(col, op === 'in' !== negate, raw, path, isNullF);
+        return this.inList(col, (op === 'in') !== negate, raw, path, isNullF);
       case 'contains':
       case 'startsWith': {
         if (!isSafeString(raw)) {
@@ -217,8 +219,8 @@ class FilterCompiler {
         const pattern = op === 'contains' ? `%${escapeLike(raw)}%` : `${escapeLike(raw)}%`;
         // pg_trgm GIN indexes (gin_trgm_ops) make these ILIKEs indexable.
         return negate
-          ? frag("(?? not ilike ? escape '\\' or ?? is null)", c, pattern, c)
-          : frag("?? ilike ? escape '\\'", c, pattern);
+          ? frag('(?? not ilike ? or ?? is null)', c, pattern, c)
+          : frag('?? ilike ?', c, pattern);
       }
     }
   }
@@ -265,8 +267,8 @@ class FilterCompiler {
   }
 
   /** A multipicklist eq value: one string, or an array of strings that must all be present. */
-  private multiValues(raw: unknown, path: string, allowArray: boolean): string[] | undefined {
-    if (allowArray && Array.isArray(raw)) {
+  private multiValues(raw: unknown, path: string): string[] | undefined {
+    if (Array.isArray(raw)) {
       if (raw.length > MAX_IN_VALUES) {
         this.issue(path, 'too_many_values', `A list may hold at most ${MAX_IN_VALUES} values`);
         return undefined;

@@ -107,10 +107,10 @@ export function searchCondition(q: unknown, ctx: QueryContext): SqlFragment | un
   const columns = ctx.object.fields
     .filter((f) => SEARCHABLE.has(f.type) && lookupField(ctx, ctx.object, f.name))
     .map((f) => columnRef(ROOT_ALIAS, f.name));
-  if (columns.length === 0) return FALSE;
+  if (columns.length === 0) return FALSE; // nothing to search in: nothing matches
   return junction('and', terms.map((t) => {
     const pattern = `%${escapeLike(t)}%`;
-    return junction('or', columns.map((c) => frag("?? ilike ? escape '\\'", c, pattern)));
+    return junction('or', columns.map((c) => frag('?? ilike ?', c, pattern)));
   }));
 }
 

@@ -61,7 +61,11 @@ export function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** `contains` / `startsWith` text as a LIKE pattern matching it literally (ESCAPE '\'). */
+/**
+ * `contains` / `startsWith` text as a LIKE pattern matching it literally. Backslash is LIKE's
+ * default escape character; no ESCAPE clause, so the SQL does not depend on
+ * standard_conforming_strings.
+ */
 export function escapeLike(v: string): string {
   return v.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,11 +1,14 @@
 /**
  * Create a record. The steps, in order:
  * object → access → check input (400) → defaults → owner → formulas → validate (422) →
- * BEGIN → autonumbers → references exist (422) → before-save hooks → INSERT (unique: 409) →
+ * BEGIN → owner is a user (422) → autonumbers → references exist (422) → before-save hooks →
+ * INSERT (unique: 409) →
  * rollups of parents → event → COMMIT → after-save hooks.
  */
 import { DATA_SCHEMA } from '../db/names.ts';
 import { forbidden } from '../errors.ts';
+import { checkOwner } from './owner.ts';
+import { inTransaction } from './transaction.ts';
 import { objectOf, type RecordContext } from './context.ts';
 import { publishEvent } from './events.ts';
 import { checkReferences, uniqueConflict } from './references.ts';
@@ -30,6 +33,7 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
   validateRecord(object, values, { user: ctx.user, isCreate: true });
 
   const run = async (trx: Knex.Transaction) => {
+    if (sent.ownerId !== undefined) await checkOwner(trx, values.ownerId);
     await takeAutonumbers(trx, object, values);
     await checkReferences(trx, ctx.registry, object, values);
     if (ctx.hooks?.beforeSave) {
@@ -40,7 +44,8 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
     }
     const row: Values = { ...values, createdBy: ctx.user.id, updatedBy: ctx.user.id };
     for (const f of object.fields) {
-      if (f.type === 'json' && row[f.name] !== undefined) row[f.name] = JSON.stringify(row[f.name]);
+      // JSON null is stored as SQL NULL, so `isNull` filters find it.
+      if (f.type === 'json' && row[f.name] !== undefined) row[f.name] = row[f.name] === null ? null : JSON.stringify(row[f.name]);
     }
     let inserted: Record<string, unknown>;
     try {
@@ -52,7 +57,7 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
     await publishEvent(trx, { type: 'record.created', object: object.name, recordId: inserted.id as string, ownerId: inserted.ownerId as string, actor: ctx.user.id });
     return inserted;
   };
-  const inserted = trxIn ? await savepoint(trxIn, run) : await ctx.knex.transaction(run);
+  const inserted = await inTransaction(ctx, trxIn, run);
   if (ctx.hooks?.afterSave && !trxIn) await ctx.hooks.afterSave(ctx, object, inserted, undefined);
   return toRecord(object, inserted, ctx.access);
 }

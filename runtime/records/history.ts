@@ -1,22 +1,31 @@
-/** Field history of `trackHistory` objects: one row per changed field, in the change's transaction. */
+/**
+ * Field history of `trackHistory` objects: one row per changed field, in the change's
+ * transaction. Fields people change are tracked; computed ones (formulas, rollups,
+ * autonumbers) follow from those and are not.
+ */
 import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
+import { isComputedField } from '../../metadata/record-schema.ts';
 import type { DeployedObject } from '../metadata/deployed.ts';
-
-function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
+import { sameValue } from './same.ts';
 
 export async function recordHistory(trx: Knex.Transaction, object: DeployedObject, id: string, before: Record<string, unknown>, after: Record<string, unknown>, by: string): Promise<void> {
   if (!object.trackHistory) return;
   const rows: Array<[string, string, string, string, string, string]> = [];
   for (const f of object.fields) {
-    if (!(f.name in after) || same(before[f.name], after[f.name])) continue;
+    if (isComputedField(f) || !(f.name in after) || sameValue(before[f.name], after[f.name])) continue;
     rows.push([object.name, id, f.name, JSON.stringify(before[f.name] ?? null), JSON.stringify(after[f.name] ?? null), by]);
   }
-  for (const r of rows) {
-    await trx.raw(`INSERT INTO ${SYSTEM_SCHEMA}.field_history (object, record_id, field, from_value, to_value, by) VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?)`, r);
+  // A change of owner is a change people care about too.
+  if ('ownerId' in after && !sameValue(before.ownerId, after.ownerId)) {
+    rows.push([object.name, id, 'ownerId', JSON.stringify(before.ownerId ?? null), JSON.stringify(after.ownerId ?? null), by]);
   }
+  if (!rows.length) return;
+  // One statement for every changed field.
+  await trx.raw(
+    `INSERT INTO ${SYSTEM_SCHEMA}.field_history (object, record_id, field, from_value, to_value, by) VALUES ${rows.map(() => '(?, ?, ?, ?::jsonb, ?::jsonb, ?)').join(', ')}`,
+    rows.flat(),
+  );
 }
 
 export interface HistoryEntry { at: string; by: string | null; field: string; from: unknown; to: unknown }

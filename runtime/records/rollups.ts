@@ -38,13 +38,12 @@ function aggregateSql(r: Rollup): string {
   }
 }
 
-/** Recomputes `rollup` on the given parent ids, in SQL. */
-async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: DeployedObject, rollup: Rollup, via: string, ids: string[], user: Caller): Promise<void> {
+/** The aggregate over the parent's (alias p) live children, as a correlated subquery. */
+function aggregateOf(trx: Knex.Transaction, registry: RegistryDoc, rollup: Rollup, via: string, user: Caller): Knex.QueryBuilder | undefined {
   const [childName] = rollup.of.split('.');
   const child = registry.objects.find((o) => o.name === childName);
-  if (!child || !ids.length) return;
-  // The aggregate over the parent's live children: a correlated subquery on alias r (the
-  // query compiler's root alias, so a rollup filter compiles as any list filter does).
+  if (!child) return undefined;
+  // Alias r is the query compiler's root alias, so a rollup filter compiles as any list filter does.
   const sub = trx.from({ [ROOT_ALIAS]: tableOf(child) })
     .whereRaw('??.?? = p.id', [ROOT_ALIAS, via])
     .whereNull(`${ROOT_ALIAS}._deletedAt`);
@@ -52,7 +51,30 @@ async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: D
   if (rollup.filter) {
     compileFilter(rollup.filter, { object: child, objectByName: (n) => registry.objects.find((o) => o.name === n), user: { id: user.id } }).apply(sub);
   }
-  await trx({ p: tableOf(parent) }).update({ [rollup.name]: sub }).whereIn('p.id', ids);
+  return sub;
+}
+
+/** Recomputes `rollups` (all through reference `via`) on the given parent ids, in one UPDATE. */
+async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: DeployedObject, rollups: Rollup[], via: string, ids: string[], user: Caller): Promise<void> {
+  if (!ids.length) return;
+  const set: Record<string, Knex.QueryBuilder> = {};
+  for (const r of rollups) {
+    const sub = aggregateOf(trx, registry, r, via, user);
+    if (sub) set[r.name] = sub;
+  }
+  if (!Object.keys(set).length) return;
+  await trx({ p: tableOf(parent) }).update(set).whereIn('p.id', ids);
+}
+
+/**
+ * Locks the parents before their rollups are computed. Under READ COMMITTED each statement
+ * reads the snapshot taken when it starts: an UPDATE that first waits for a concurrent
+ * writer's row lock would compute its subqueries without that writer's children, and the
+ * last writer would overwrite the other's sum (a lost update). Waiting in a SELECT … FOR
+ * UPDATE of its own lets the UPDATE after it start, and read, after the other commits.
+ */
+async function lockRows(trx: Knex.Transaction, object: DeployedObject, ids: string[]): Promise<void> {
+  await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE`, [DATA_SCHEMA, object.name, ids]);
 }
 
 /**
@@ -61,47 +83,22 @@ async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: D
  */
 export async function refreshRollups(trx: Knex.Transaction, registry: RegistryDoc, child: string, parentIdsByRef: Map<string, Set<string>>, user: Caller, depth = 0): Promise<void> {
   if (depth >= MAX_CHAIN) return;
-  const byParent = new Map<string, { parent: DeployedObject; ids: Set<string> }>();
+  // parent object → reference field → rollups through it
+  const byParent = new Map<string, { parent: DeployedObject; vias: Map<string, Rollup[]>; ids: Set<string> }>();
   for (const { parent, rollup, via } of rollupsOver(registry, child)) {
     const ids = [...(parentIdsByRef.get(via) ?? [])].filter(Boolean);
     if (!ids.length) continue;
-    await recompute(trx, registry, parent, rollup, via, ids, user);
-    const entry = byParent.get(parent.name) ?? { parent, ids: new Set<string>() };
+    const entry = byParent.get(parent.name) ?? { parent, vias: new Map<string, Rollup[]>(), ids: new Set<string>() };
+    entry.vias.set(via, [...(entry.vias.get(via) ?? []), rollup]);
     ids.forEach((id) => entry.ids.add(id));
     byParent.set(parent.name, entry);
   }
-  for (const { parent, ids } of byParent.values()) {
-    const idList = [...ids];
-    // Formulas on the parent may read its rollups.
-    if (parent.fields.some((f) => f.type === 'formula')) {
-      const { rows } = await trx.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, parent.name, idList]);
-      for (const row of rows as Array<Record<string, unknown>>) {
-        const computed = computeFormulas(parent, row, { user });
-        const changed = parent.fields.filter((f) => f.type === 'formula' && JSON.stringify(computed[f.name]) !== JSON.stringify(row[f.name]));
-        if (!changed.length) continue;
-        const set = Object.fromEntries(changed.map((f) => [f.name, computed[f.name]]));
-        await trx.withSchema(DATA_SCHEMA).table(parent.name).where({ id: row.id as string }).update(set);
-      }
+  for (const { parent, vias, ids } of byParent.values()) {
+    const idList = [...ids].sort();
+    await lockRows(trx, parent, idList);
+    for (const [via, rollups] of vias) {
+      await recompute(trx, registry, parent, rollups, via, [...(parentIdsByRef.get(via) ?? [])].filter(Boolean), user);
     }
-    // The parent may itself be a child in other rollups.
-    const next = new Map<string, Set<string>>();
-    const refs = parent.fields.filter((f) => f.type === 'reference');
-    if (refs.length && rollupsOver(registry, parent.name).length) {
-      const { rows } = await trx.raw(`SELECT ${refs.map(() => '??').join(', ')} FROM ??.?? WHERE id = ANY(?::uuid[])`, [...refs.map((f) => f.name), DATA_SCHEMA, parent.name, idList]);
-      for (const row of rows as Array<Record<string, string | null>>) {
-        for (const f of refs) {
-          const v = row[f.name];
-          if (!v) continue;
-          const set = next.get(f.name) ?? new Set<string>();
-          set.add(v);
-          next.set(f.name, set);
-        }
-      }
-      await refreshRollups(trx, registry, parent.name, next, user, depth + 1);
-    }
-  }
-}
-
 /** The parent ids a child row points at, keyed by reference field (for rollups only). */
 export function parentRefs(registry: RegistryDoc, child: DeployedObject, ...rows: Array<Record<string, unknown> | undefined>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();

@@ -19,7 +19,12 @@ const cache = new WeakMap<DeployedObject, ValidateFunction>();
 export function inputValidator(object: DeployedObject): ValidateFunction {
   let v = cache.get(object);
   if (!v) {
-    v = ajv.compile(recordSchema(object as never, 'input'));
+    const schema = recordSchema(object as never, 'input');
+    v = ajv.compile(schema);
+    // ajv keeps every compiled schema in a Map keyed by the schema object: forget it, or each
+    // deploy (new object definitions) would leak one validator per object for good. The
+    // compiled function stays usable; our WeakMap drops it with the registry version.
+    ajv.removeSchema(schema);
     cache.set(object, v);
   }
   return v;

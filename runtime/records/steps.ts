@@ -45,6 +45,7 @@ export function checkInput(object: DeployedObject, input: unknown, access: Acces
   }
   const ownerId = values.ownerId;
   if ('ownerId' in values) delete values.ownerId;
+  malformed.push(...normalizeInput(object, values));
   const validate = inputValidator(object);
   validate(values);
   const problems = classify(object, validate.errors);
@@ -54,8 +55,121 @@ export function checkInput(object: DeployedObject, input: unknown, access: Acces
   }
   if (malformed.length) throw new StrataError(400, 'invalid_record', 'The record has fields that are unknown, read-only or of the wrong type', [...malformed, ...problems.invalid]);
   if (forbidden.length) throw new StrataError(403, 'field_read_only', 'You may not change these fields', forbidden);
-  if (ownerId !== undefined) values.ownerId = ownerId;
+  if (ownerId !== undefined) values.ownerId = typeof ownerId === 'string' ? ownerId.toLowerCase() : ownerId;
+  // Datetimes are stored and compared as the instant they name, in UTC (as they come back).
+  for (const f of object.fields) {
+    const v = values[f.name];
+    if (f.type === 'datetime' && typeof v === 'string') {
+      const iso = isoDatetime(v);
+      if (iso) values[f.name] = iso;
+    }
+  }
   return values;
+}
+
+/** Field types whose empty string means "no value" (CONTRACT §2: empty is null). */
+const EMPTY_STRING_IS_NULL: ReadonlySet<FieldDef['type']> = new Set([
+  'text', 'longtext', 'richtext', 'email', 'phone', 'url', 'picklist', 'date', 'datetime', 'reference',
+]);
+/** Nesting a json field may have; deeper documents break JSON.stringify and PostgreSQL alike. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Why a json value cannot be stored (too deep, or a NUL character PostgreSQL refuses), if so. */
+function jsonIssue(v: unknown): 'too_deep' | 'invalid_character' | undefined {
+  // Iterative, so a hostile document cannot overflow our stack either.
+  const stack: Array<[unknown, number]> = [[v, 0]];
+  while (stack.length) {
+    const [x, depth] = stack.pop()!;
+    if (typeof x === 'string') {
+      if (x.includes('\u0000')) return 'invalid_character';
+    } else if (x !== null && typeof x === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return 'too_deep';
+      if (Array.isArray(x)) {
+        for (const item of x) stack.push([item, depth + 1]);
+      } else {
+        for (const [k, item] of Object.entries(x)) {
+          if (k.includes('\u0000')) return 'invalid_character';
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Normalizes what the caller sent, in place: empty strings and empty multipicklists become
+ * null, reference ids lower case. Returns the values PostgreSQL could never store (text with
+ * NUL, json too deep), which are malformed input (400), not a server error.
+ */
+function normalizeInput(object: DeployedObject, values: Values): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const f of object.fields) {
+    if (!Object.prototype.hasOwnProperty.call(values, f.name)) continue;
+    const v = values[f.name];
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) {
+        problems.push({ field: f.name, code: 'invalid_character', message: 'must not contain the NUL character (\\u0000)' });
+      } else if (v === '' && EMPTY_STRING_IS_NULL.has(f.type)) {
+        values[f.name] = null;
+      } else if (f.type === 'reference') {
+        values[f.name] = v.toLowerCase();
+      }
+    } else if (f.type === 'multipicklist' && Array.isArray(v) && v.length === 0) {
+      values[f.name] = null;
+    } else if (f.type === 'json' && v !== null && typeof v === 'object') {
+      const issue = jsonIssue(v);
+      if (issue === 'too_deep') problems.push({ field: f.name, code: 'too_deep', message: `may nest at most ${MAX_JSON_DEPTH} levels` });
+      else if (issue) problems.push({ field: f.name, code: 'invalid_character', message: 'must not contain the NUL character (\\u0000)' });
+    }
+  }
+  return problems;
+}
+
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Years PostgreSQL and JavaScript both read the same way. */
+function inYearRange(iso: string): boolean {
+  return /^\d{4}-/.test(iso) && !iso.startsWith('0000');
+}
+
+/** An ISO 8601 date-time with a zone → its instant as ISO UTC; undefined when not one. */
+export function isoDatetime(v: string): string | undefined {
+  if (!DATETIME_RE.test(v)) return undefined;
+  const d = new Date(v.replace(' ', 'T'));
+  if (Number.isNaN(d.getTime())) return undefined;
+  const iso = d.toISOString();
+  return inYearRange(iso) ? iso : undefined;
+}
+
+/** `YYYY-MM-DD`, a real day from year 1 to 9999. */
+export function isDate(v: string): boolean {
+  const m = DATE_RE.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate(); // days in that month of a leap year
+  return d <= (mo === 2 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 28 : days);
+}
+
+/** Links a browser can follow: http(s) only, so `javascript:` never becomes a clickable link. */
+function isWebUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks beyond the JSON Schema: PostgreSQL's date range, web links. */
+function extraProblem(f: FieldDef, v: unknown): FieldProblem | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (f.type === 'date' && !isDate(v)) return { field: f.name, code: 'date', message: 'must be a date YYYY-MM-DD (years 1 to 9999)' };
+  if (f.type === 'datetime' && !isoDatetime(v)) return { field: f.name, code: 'datetime', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2024-05-01T09:30:00Z' };
+  if (f.type === 'url' && !isWebUrl(v)) return { field: f.name, code: 'url', message: 'must be a web address starting with http:// or https://' };
+  return undefined;
 }
 
 function defaultValue(f: FieldDef, user: Caller): unknown {
@@ -90,14 +204,20 @@ function toReturnType(f: FormulaField, v: unknown): unknown {
       if (typeof v !== 'string') return null;
       const d = new Date(v);
       if (Number.isNaN(d.getTime())) return null;
-      return f.returns === 'date' ? d.toISOString().slice(0, 10) : d.toISOString();
+      const iso = d.toISOString();
+      // Out of PostgreSQL's range the column could not take it: empty, not a failed save.
+      if (!inYearRange(iso)) return null;
+      return f.returns === 'date' ? iso.slice(0, 10) : iso;
     }
     default: {
       const n = typeof v === 'number' ? v : Number(v);
       if (!Number.isFinite(n)) return null;
-      if (f.returns === 'integer') return Math.round(n);
+      if (f.returns === 'integer') return Number.isSafeInteger(Math.round(n)) ? Math.round(n) : null;
       const scale = f.scale ?? (f.returns === 'currency' || f.returns === 'percent' ? 2 : undefined);
-      return scale === undefined ? n : Math.round(n * 10 ** scale) / 10 ** scale;
+      if (scale === undefined) return n;
+      // The column is numeric(18, scale): a result it cannot hold is empty.
+      if (Math.abs(n) >= 10 ** (18 - scale)) return null;
+      return Math.round(n * 10 ** scale) / 10 ** scale;
     }
   }
 }
@@ -135,24 +255,41 @@ function decimals(n: number): number {
 }
 
 /** Required fields, formats and limits of the full record, and the validation rules. */
-export function validateRecord(object: DeployedObject, record: Values, context: { user: Caller; previous?: Values; isCreate: boolean }): void {
+export interface ValidateContext {
+  user: Caller;
+  previous?: Values;
+  isCreate: boolean;
+  /**
+   * On update, the fields whose value changes: only they get format and limit checks, so a
+   * value stored under older metadata (an option since removed, a shorter maxLength) does not
+   * block edits to other fields. Required fields and validation rules see the whole record.
+   */
+  changed?: ReadonlySet<string>;
+}
+
+export function validateRecord(object: DeployedObject, record: Values, context: ValidateContext): void {
   const problems: FieldProblem[] = [];
   const sent: Values = {};
   for (const f of object.fields) {
     if (isComputedField(f)) continue;
     const v = record[f.name];
-    if (v !== undefined) sent[f.name] = v;
     if (f.required && (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))) {
       problems.push({ field: f.name, code: 'required', message: `${f.label ?? f.name} is required` });
     }
+    if (context.changed && !context.changed.has(f.name)) continue;
+    if (v !== undefined) sent[f.name] = v;
     if (typeof v === 'number' && (f.type === 'decimal' || f.type === 'currency' || f.type === 'percent')) {
       const scale = f.scale ?? 2;
       if (decimals(v) > scale) problems.push({ field: f.name, code: 'scale', message: `must have at most ${scale} decimal places` });
     }
+    const extra = extraProblem(f, v);
+    if (extra && !problems.some((p) => p.field === f.name)) problems.push(extra);
   }
   const validate = inputValidator(object);
   validate(sent);
-  problems.push(...classify(object, validate.errors).invalid.filter((p) => !problems.some((q) => q.field === p.field)));
+  // Wrong types cannot come from checked input, only from a before-save hook: still a 422.
+  const schemaProblems = classify(object, validate.errors);
+  problems.push(...[...schemaProblems.malformed, ...schemaProblems.invalid].filter((p) => !problems.some((q) => q.field === p.field)));
   const rules = object.validationRules.filter((r) => !r.on || r.on.includes(context.isCreate ? 'create' : 'update'));
   if (rules.length) {
     const data: Values = { ...record, $user: { id: context.user.id, email: context.user.email }, $previous: context.previous ?? {} };

@@ -149,7 +149,10 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [D, step.from, step.to]);
       return [];
     case 'removeObject':
-      // Renamed first, so the bin schema never sees two tables of one name.
+      // Its references no longer act from the bin (a purge of their targets must not cascade
+      // into it); restore puts them back. Renamed before the move, so the bin schema never
+      // sees two tables of one name.
+      for (const f of step.object.fields) if (f.type === 'reference') await dropForeignKey(trx, step.object.name, f);
       await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [D, step.object.name, step.binName]);
       await trx.raw(`ALTER TABLE ??.?? SET SCHEMA ??`, [D, step.binName, BIN_SCHEMA]);
       await binRow(trx, ctx, { kind: 'object', object: step.object.name, name: step.object.name, storedAs: step.binName, definition: step.object, pkg: step.object.package });

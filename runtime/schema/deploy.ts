@@ -15,7 +15,7 @@ import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { validateBundle } from '../metadata/validate.ts';
 import { applySteps } from './apply.ts';
 import { planDeploy } from './plan.ts';
-import { describeStep, refusals, type PlanStep } from './steps.ts';
+import { countRecords, describeStep, refusals, type PlanStep } from './steps.ts';
 
 export interface Actor { id?: string; email?: string }
 
@@ -110,7 +110,7 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
       out.plan.filter((s) => s.refused).map((s) => ({
         field: s.field ? `objects/${s.object}/fields/${s.field}` : `objects/${s.object ?? ''}`,
         code: 'conversion_refused',
-        message: `${s.refused!.count} record${s.refused!.count === 1 ? '' : 's'} ${s.refused!.reason}`,
+        message: countRecords(s.refused!.count, s.refused!.reason),
       })), { plan: out.plan, applied: false });
   }
   return out;

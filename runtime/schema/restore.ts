@@ -15,6 +15,7 @@ import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/dep
 import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { audit } from '../security/audit.ts';
 import { addForeignKey, addUnique } from './apply.ts';
+import { countRecords } from './steps.ts';
 import type { Actor } from './deploy.ts';
 
 export type { Actor };
@@ -92,6 +93,21 @@ function targetsOf(fields: DeployedField[]): string[] {
   return fields.flatMap((f) => (f.type === 'reference' ? [f.to] : []));
 }
 
+/**
+ * Puts back the foreign key of a restored reference. Its targets may have been purged while it
+ * was in the bin: then the restore is refused with the count, rather than losing the values.
+ */
+async function restoreForeignKey(trx: Knex.Transaction, table: string, column: string, field: DeployedField): Promise<void> {
+  if (field.type !== 'reference') return;
+  const { rows } = await trx.raw(
+    `SELECT count(*)::int AS n FROM ??.?? t WHERE t.?? IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ??.?? r WHERE r.id = t.??)`,
+    [DATA_SCHEMA, table, column, DATA_SCHEMA, field.to, column],
+  );
+  const n = (rows as Array<{ n: number }>)[0].n;
+  if (n > 0) throw conflict(`${countRecords(n, `have a ${field.name} that points at a ${field.to} record that no longer exists`)}: ${table}.${field.name} cannot be restored`);
+  await addForeignKey(trx, table, field);
+}
+
 async function restoreField(trx: Knex.Transaction, entry: BinEntry & { kind: 'field' }, registry: RegistryDoc): Promise<{ next: RegistryDoc; object: string }> {
   const field = entry.definition;
   const where = await tablesWithColumn(trx, entry.storedAs);
@@ -111,7 +127,7 @@ async function restoreField(trx: Knex.Transaction, entry: BinEntry & { kind: 'fi
     if (!registry.objects.some((o) => o.name === target)) throw conflict(`Field ${object.name}.${field.name} points at object ${target}, which is not deployed: restore ${target} first`);
   }
   await trx.raw(`ALTER TABLE ??.?? RENAME COLUMN ?? TO ??`, [DATA_SCHEMA, object.name, entry.storedAs, field.name]);
-  await addForeignKey(trx, object.name, field);
+  await restoreForeignKey(trx, object.name, field.name, field);
   if (field.unique) await addUnique(trx, object.name, field);
   const next: RegistryDoc = {
     ...registry,
@@ -134,6 +150,7 @@ async function restoreObject(trx: Knex.Transaction, entry: BinEntry & { kind: 'o
   }
   await trx.raw(`ALTER TABLE ??.?? SET SCHEMA ??`, [BIN_SCHEMA, entry.storedAs, DATA_SCHEMA]);
   await trx.raw(`ALTER TABLE ??.?? RENAME TO ??`, [DATA_SCHEMA, entry.storedAs, object.name]);
+  for (const f of object.fields) await restoreForeignKey(trx, object.name, f.name, f);
   const next: RegistryDoc = { ...registry, version: registry.version + 1, objects: [...registry.objects, object] };
   return { next, object: object.name };
 }

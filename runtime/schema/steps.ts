@@ -81,12 +81,25 @@ export function describeStep(step: PlanStep): string {
   }
 }
 
+/**
+ * "3 records have text that is not a number", "1 record has …": a check's reason is written
+ * for many records (have, share their, hold); one record gets the singular.
+ */
+export function countRecords(count: number, reason: string): string {
+  if (count !== 1) return `${count} records ${reason}`;
+  const one = reason
+    .replace(/^(would )?share their /, (_m, w: string | undefined) => `${w ?? ''}${w ? 'share' : 'shares'} its `)
+    .replace(/^have /, 'has ')
+    .replace(/^hold /, 'holds ');
+  return `1 record ${one}`;
+}
+
 /** Refusals found by the preflight, as sentences. */
 export function refusals(steps: PlanStep[]): string[] {
   const out: string[] = [];
   for (const s of steps) {
     for (const r of s.results ?? []) {
-      if (r.refuse && r.count > 0) out.push(`refuses to ${describeStep(s).replace(/^(\w+)s /, '$1 ')}: ${r.count} record${r.count === 1 ? '' : 's'} ${r.reason}`);
+      if (r.refuse && r.count > 0) out.push(`refuses to ${describeStep(s).replace(/^(\w+)s /, '$1 ')}: ${countRecords(r.count, r.reason)}`);
     }
   }
   return out;

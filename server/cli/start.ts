@@ -2,6 +2,7 @@ import { buildApp } from '../app.ts';
 import { ensureStandardPackage, openEngine } from '../../runtime/engine.ts';
 import { ensureFirstAdmin } from '../../runtime/security/users.ts';
 import { resolveConfig } from '../config.ts';
+import { ensureStudioBuilt } from '../studio-build.ts';
 import type { Command } from './main.ts';
 
 export const startCommand: Command = {
@@ -25,6 +26,7 @@ export const startCommand: Command = {
     process.on('SIGINT', () => void stop(0));
     process.on('SIGTERM', () => void stop(0));
     try {
+      await ensureStudioBuilt(log);
       const installed = await ensureStandardPackage(engine);
       if (installed) log(`Installed ${installed.package.name} ${installed.package.version} (${installed.plan.length} steps)`);
       const admin = await ensureFirstAdmin(engine.knex, process.env);

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { StrataError, type FieldProblem } from '../../runtime/errors.ts';
+import { serveAppShell } from './studio.ts';
 
 export interface Problem {
   type: string;
@@ -79,5 +80,5 @@ export function registerProblemHandler(app: FastifyInstance): void {
     return sendProblem(reply, 500, 'internal', 'Something went wrong on the server; it has been logged');
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+    serveAppShell(request, reply) ?? sendProblem(reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}`));
 }

