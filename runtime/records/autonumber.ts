@@ -6,12 +6,11 @@
 import type { Knex } from 'knex';
 import type { AutonumberField } from '../../metadata/types.ts';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
+import { formatAutonumber } from '../schema/autonumber.ts';
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
 
-export function formatAutonumber(format: string | undefined, n: number): string {
-  if (!format) return String(n);
-  return format.replace(/\{(0*)\}/, (_m, zeros: string) => String(n).padStart(zeros.length || 1, '0'));
-}
+// One definition of the display, shared with the deploy that numbers existing records.
+export { formatAutonumber } from '../schema/autonumber.ts';
 
 export async function takeAutonumbers(trx: Knex.Transaction, object: DeployedObject, record: Record<string, unknown>): Promise<void> {
   const fields = object.fields.filter((f): f is DeployedField & AutonumberField => f.type === 'autonumber');

@@ -17,17 +17,31 @@ export interface RecordPage {
   nextCursor: string | null;
 }
 
+/** `fields=name&expand=account`: an expanded reference is part of the answer, so it is selected. */
+function withExpanded(fields: unknown, expanded: string[]): unknown {
+  if (!expanded.length) return fields;
+  if (typeof fields === 'string' && fields.trim() !== '') {
+    const names = fields.split(',').map((f) => f.trim());
+    return [...names, ...expanded.filter((e) => !names.includes(e))].join(',');
+  }
+  if (Array.isArray(fields) && fields.length && fields.every((f) => typeof f === 'string')) {
+    return [...fields, ...expanded.filter((e) => !fields.includes(e))];
+  }
+  return fields;
+}
+
 export async function listRecords(ctx: RecordContext, objectName: string, params: ListRequest): Promise<RecordPage> {
   const object = objectOf(ctx, objectName);
   const qctx = queryContext(ctx, object);
-  parseExpand(ctx, object, params.expand); // bad expand is a 400 before any query runs
+  const expand = parseExpand(ctx, object, params.expand); // bad expand is a 400 before any query runs
   const rows = ctx.access.rows(object, 'read');
-  const qb = buildListQuery(ctx.knex, qctx, params, rows === 'all' ? undefined : (q, scope) => {
+  const query: ListParams = { ...params, fields: withExpanded(params.fields, expand.map((f) => f.name)) };
+  const qb = buildListQuery(ctx.knex, qctx, query, rows === 'all' ? undefined : (q, scope) => {
     if (rows === 'none') q.whereRaw('false');
     else rows(q, scope.rootAlias);
   });
   const fetched = (await qb) as Array<Record<string, unknown>>;
-  const page = listPage(fetched, qctx, params);
+  const page = listPage(fetched, qctx, query);
   const data = page.data.map((row) => toRecord(object, row, ctx.access));
   if (params.expand !== undefined) await expandRecords(ctx, object, data, params.expand);
   return { data, nextCursor: page.nextCursor };

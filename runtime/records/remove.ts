@@ -9,10 +9,11 @@ import { DATA_SCHEMA } from '../db/names.ts';
 import { StrataError } from '../errors.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import { objectOf, type Caller, type RecordContext } from './context.ts';
-import { savepoint } from './create.ts';
 import { publishEvent } from './events.ts';
 import { loadRow } from './load.ts';
-import { parentRefs, refreshRollups } from './rollups.ts';
+import { recordHistory } from './history.ts';
+import { parentRefs, refreshFormulas, refreshRollups } from './rollups.ts';
+import { inTransaction } from './transaction.ts';
 
 const MAX_CASCADE_DEPTH = 8;
 
@@ -23,6 +24,11 @@ export function referencesTo(registry: RegistryDoc, target: string): Array<{ obj
     for (const f of o.fields) if (f.type === 'reference' && f.to === target) out.push({ object: o, field: f.name, onDelete: f.onDelete ?? 'restrict' });
   }
   return out;
+}
+
+/** A formula may read the reference that was emptied. */
+async function formulasOf(trx: Knex.Transaction, object: DeployedObject, ids: string[], user: Caller): Promise<void> {
+  if (object.fields.some((f) => f.type === 'formula')) await refreshFormulas(trx, object, ids, user);
 }
 
 async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], user: Caller, depth: number): Promise<void> {
@@ -37,11 +43,22 @@ async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: 
           [{ field: `${ref.object.name}.${ref.field}`, code: 'restrict', message: `${n} record(s) reference it` }]);
       }
     } else if (ref.onDelete === 'setNull') {
-      const changed = await live.clone().update({ [ref.field]: null, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: user.id }).returning('id');
-      for (const r of changed as Array<{ id: string }>) {
-        await publishEvent(trx, { type: 'record.updated', object: ref.object.name, recordId: r.id, ownerId: null, actor: user.id, changed: [ref.field] });
+      // The children are changed like any update: version, audit columns, history, event.
+      const before = (await live.clone().select('id', ref.field).orderBy('id').forUpdate()) as Array<Record<string, string>>;
+      if (!before.length) continue;
+      const changed = (await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn('id', before.map((r) => r.id))
+        .update({ [ref.field]: null, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: user.id })
+        .returning(['id', 'ownerId'])) as Array<{ id: string; ownerId: string | null }>;
+      for (const r of before) {
+        await recordHistory(trx, ref.object, r.id, { [ref.field]: r[ref.field] }, { [ref.field]: null }, user.id);
       }
+      for (const r of changed) {
+        await publishEvent(trx, { type: 'record.updated', object: ref.object.name, recordId: r.id, ownerId: r.ownerId, actor: user.id, changed: [ref.field] });
+      }
+      // The children left these parents: rollups over them (on the parents being deleted, and
+      // on any other parent of the same children) follow.
       await refreshRollups(trx, registry, ref.object.name, new Map([[ref.field, new Set(ids)]]), user);
+      await formulasOf(trx, ref.object, before.map((r) => r.id), user);
     } else {
       const children = (await live.clone().select('id')) as Array<{ id: string }>;
       await softDelete(trx, registry, ref.object, children.map((c) => c.id), user, depth + 1);
@@ -62,6 +79,5 @@ export async function deleteRecord(ctx: RecordContext, objectName: string, id: s
     if (ctx.hooks?.beforeDelete) await ctx.hooks.beforeDelete(ctx, object, row, trx);
     await softDelete(trx, ctx.registry, object, [row.id as string], ctx.user, 0);
   };
-  if (trxIn) await savepoint(trxIn, run);
-  else await ctx.knex.transaction(run);
+  await inTransaction(ctx, trxIn, run);
 }

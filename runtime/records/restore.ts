@@ -12,6 +12,7 @@ import { checkReferences, uniqueConflict } from './references.ts';
 import { referencesTo } from './remove.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
 import { toRecord, type ApiRecord } from './serialize.ts';
+import { inTransaction } from './transaction.ts';
 
 // Timestamps come back to JavaScript with millisecond precision; PostgreSQL keeps microseconds.
 const SAME_DELETE = `date_trunc('milliseconds', "_deletedAt") = ?::timestamptz`;
@@ -37,7 +38,7 @@ async function undelete(trx: Knex.Transaction, registry: RegistryDoc, object: De
 
 export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {
   const object = objectOf(ctx, objectName);
-  const row = await ctx.knex.transaction(async (trx) => {
+  const row = await inTransaction(ctx, undefined, async (trx) => {
     const deleted = await loadRow(trx, ctx, object, id, { action: 'delete', forUpdate: true, deleted: true });
     // Its parents must still be live: a restore never leaves a dangling reference.
     await checkReferences(trx, ctx.registry, object, deleted);

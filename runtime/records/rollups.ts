@@ -11,6 +11,7 @@ import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/dep
 import { compileFilter } from '../query/filter.ts';
 import { ROOT_ALIAS, tableOf } from '../query/joins.ts';
 import type { Caller } from './context.ts';
+import { sameValue } from './same.ts';
 import { computeFormulas } from './steps.ts';
 
 type Rollup = DeployedField & RollupField;
@@ -99,6 +100,41 @@ export async function refreshRollups(trx: Knex.Transaction, registry: RegistryDo
     for (const [via, rollups] of vias) {
       await recompute(trx, registry, parent, rollups, via, [...(parentIdsByRef.get(via) ?? [])].filter(Boolean), user);
     }
+    // Formulas on the parent may read its rollups.
+    if (parent.fields.some((f) => f.type === 'formula')) await refreshFormulas(trx, parent, idList, user);
+    // The parent may itself be a child in other rollups.
+    const refs = parent.fields.filter((f) => f.type === 'reference');
+    if (refs.length && rollupsOver(registry, parent.name).length) {
+      const next = new Map<string, Set<string>>();
+      const { rows } = await trx.raw(`SELECT ${refs.map(() => '??').join(', ')} FROM ??.?? WHERE id = ANY(?::uuid[])`, [...refs.map((f) => f.name), DATA_SCHEMA, parent.name, idList]);
+      for (const row of rows as Array<Record<string, string | null>>) {
+        for (const f of refs) {
+          const v = row[f.name];
+          if (!v) continue;
+          const set = next.get(f.name) ?? new Set<string>();
+          set.add(v);
+          next.set(f.name, set);
+        }
+      }
+      await refreshRollups(trx, registry, parent.name, next, user, depth + 1);
+    }
+  }
+}
+
+/** Recomputes the stored formulas of these records, writing only those whose value changed. */
+export async function refreshFormulas(trx: Knex.Transaction, object: DeployedObject, ids: string[], user: Caller): Promise<void> {
+  const formulas = object.fields.filter((f) => f.type === 'formula');
+  if (!formulas.length || !ids.length) return;
+  const { rows } = await trx.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, object.name, ids]);
+  for (const row of rows as Array<Record<string, unknown>>) {
+    const computed = computeFormulas(object, row, { user });
+    const changed = formulas.filter((f) => !sameValue(computed[f.name], row[f.name]));
+    if (!changed.length) continue;
+    const set = Object.fromEntries(changed.map((f) => [f.name, computed[f.name]]));
+    await trx.withSchema(DATA_SCHEMA).table(object.name).where({ id: row.id as string }).update(set);
+  }
+}
+
 /** The parent ids a child row points at, keyed by reference field (for rollups only). */
 export function parentRefs(registry: RegistryDoc, child: DeployedObject, ...rows: Array<Record<string, unknown> | undefined>): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -122,5 +158,5 @@ export async function recomputeAllRollups(trx: Knex.Transaction, registry: Regis
   const [, via] = rollup.of.split('.');
   const { rows } = await trx.raw(`SELECT id FROM ??.??`, [DATA_SCHEMA, parent.name]);
   const ids = (rows as Array<{ id: string }>).map((r) => r.id);
-  for (let i = 0; i < ids.length; i += 5000) await recompute(trx, registry, parent, rollup, via, ids.slice(i, i + 5000), user);
+  for (let i = 0; i < ids.length; i += 5000) await recompute(trx, registry, parent, [rollup], via, ids.slice(i, i + 5000), user);
 }

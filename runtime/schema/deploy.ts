@@ -14,7 +14,7 @@ import type { RegistryDoc } from '../metadata/deployed.ts';
 import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { validateBundle } from '../metadata/validate.ts';
 import { applySteps } from './apply.ts';
-import { planDeploy } from './plan.ts';
+import { danglingReferences, planDeploy, type DanglingReference } from './plan.ts';
 import { countRecords, describeStep, refusals, type PlanStep } from './steps.ts';
 
 export interface Actor { id?: string; email?: string }
@@ -73,13 +73,18 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
   }
   const bundle = input as PackageBundle;
   let result: DeployResult | undefined;
+  let dangling: DanglingReference[] = [];
   try {
     await knex.transaction(async (trx) => {
       // Deploys queue up here; each plans against the registry the previous one left.
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [LOCKS.deploy]);
       const live = await loadRegistry(trx);
       const plan = planDeploy(live, bundle, { newId: randomUUID });
-      const applied = await applySteps(trx, plan.steps, { actorId: opts.actor?.id });
+      // An object another package still points at stays: nothing runs.
+      dangling = danglingReferences(plan);
+      const applied = dangling.length
+        ? { steps: plan.steps, refused: true, backfill: [] }
+        : await applySteps(trx, plan.steps, { actorId: opts.actor?.id });
       if (!applied.refused && applied.backfill.length && opts.backfill) {
         await opts.backfill(trx, plan.next, applied.backfill);
       }
@@ -90,7 +95,10 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
         applied: willApply,
         dryRun: !!opts.dryRun,
         version: willApply ? plan.next.version : live.version,
-        refusals: refusals(applied.steps),
+        refusals: [
+          ...dangling.map((d) => `refuses to move object ${d.target} to the recycle bin: field ${d.object}.${d.field} of package ${d.package} points at it`),
+          ...refusals(applied.steps),
+        ],
       };
       if (!willApply) throw new Rollback();
       await saveRegistry(trx, plan.next);
@@ -106,12 +114,17 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
   }
   const out = result!;
   if (out.refusals.length && !opts.dryRun) {
-    throw new StrataError(409, 'deploy_refused', out.refusals.join('; '),
-      out.plan.filter((s) => s.refused).map((s) => ({
+    throw new StrataError(409, 'deploy_refused', out.refusals.join('; '), [
+      ...dangling.map((d) => ({
+        field: `objects/${d.target}`, code: 'still_referenced',
+        message: `field ${d.object}.${d.field} of package ${d.package} points at ${d.target}`,
+      })),
+      ...out.plan.filter((s) => s.refused).map((s) => ({
         field: s.field ? `objects/${s.object}/fields/${s.field}` : `objects/${s.object ?? ''}`,
         code: 'conversion_refused',
         message: countRecords(s.refused!.count, s.refused!.reason),
-      })), { plan: out.plan, applied: false });
+      })),
+    ], { plan: out.plan, applied: false });
   }
   return out;
 }

@@ -409,6 +409,27 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
   return { steps: orderSteps([...steps, ...later]), next };
 }
 
+/** A field that still points at an object the plan moves to the recycle bin. */
+export interface DanglingReference { object: string; field: string; package: string; target: string }
+
+/**
+ * Fields left in `plan.next` that point (reference, or rollup over) at an object the plan
+ * removes, e.g. another package's reference to it. The deploy refuses such a plan: the
+ * package that points there must change first.
+ */
+export function danglingReferences(plan: Plan): DanglingReference[] {
+  const removed = new Set(plan.steps.flatMap((s) => (s.kind === 'removeObject' ? [s.object.name] : [])));
+  if (!removed.size) return [];
+  const out: DanglingReference[] = [];
+  for (const o of plan.next.objects) {
+    for (const f of o.fields) {
+      const target = f.type === 'reference' ? f.to : f.type === 'rollup' ? f.of.split('.')[0] : undefined;
+      if (target && removed.has(target)) out.push({ object: o.name, field: f.name, package: f.package, target });
+    }
+  }
+  return out;
+}
+
 const ORDER: PlanStep['kind'][] = [
   'setPackage', 'renameObject', 'createObject', 'updateObject', 'renameField', 'addField', 'changeFieldType',
   'updateField', 'removeField', 'removeObject', 'removeIndex', 'addIndex', 'putRule', 'removeRule',

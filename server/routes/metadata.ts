@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../runtime/engine.ts';
 import { badRequest, notFound } from '../../runtime/errors.ts';
 import { exportBundle } from '../../runtime/metadata/export.ts';
+import { listRecycleBin, restoreFromBin } from '../../runtime/schema/restore.ts';
 import { audit } from '../../runtime/security/audit.ts';
 import { requireAdmin, requireUser } from '../plugins/auth.ts';
 import { policyFor } from '../../runtime/security/policy.ts';
@@ -71,5 +72,18 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
     const bundle = exportBundle(engine.registry.current, request.query.package);
     if (!bundle) throw notFound(`No package named ${JSON.stringify(request.query.package)}`);
     return bundle;
+  });
+
+  app.get('/api/metadata/recycle-bin', async (request) => {
+    requireAdmin(request);
+    return listRecycleBin(engine.knex);
+  });
+
+  app.post<{ Params: { id: string } }>('/api/metadata/recycle-bin/:id/restore', async (request) => {
+    const user = requireAdmin(request);
+    const result = await restoreFromBin(engine.knex, request.params.id, { id: user.id, email: user.email });
+    await engine.registry.reload();
+    await audit(engine.knex, { action: 'recycle_bin.restore', actorId: user.id, actorEmail: user.email, ip: request.ip, target: `${result.entry.kind}:${result.object}${result.field ? '.' + result.field : ''}` });
+    return result;
   });
 }

@@ -4,12 +4,15 @@
  * count and change nothing, and that a deploy is one transaction.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FieldDef, ObjectDef, PackageBundle } from '../../../metadata/types.ts';
 import type { TestDatabase } from '../../helpers/db.ts';
 import { StrataError } from '../../../runtime/errors.ts';
 import { emptyRegistry } from '../../../runtime/metadata/deployed.ts';
+import { loadPackage } from '../../../runtime/metadata/load.ts';
 import { loadRegistry } from '../../../runtime/metadata/registry-store.ts';
 import { applySteps } from '../../../runtime/schema/apply.ts';
 import { deployBundle, type DeployResult } from '../../../runtime/schema/deploy.ts';
@@ -17,6 +20,8 @@ import { planDeploy } from '../../../runtime/schema/plan.ts';
 import {
   bundle, columnsOf, foreignKeysOf, indexesOf, registryVersion, rowsOf, systemDatabase, tableExists, tablesIn,
 } from './helpers.ts';
+
+const CRM_CORE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../metadata/packages/crm-core');
 
 let db: TestDatabase;
 let knex: Knex;
@@ -125,6 +130,16 @@ describe('a first deploy, in the catalog', () => {
     await expect(insert('order', [{ order: 'X-2', account: randomUUID() }])).rejects.toThrow(/foreign key/);
     await knex.withSchema('crm').table('account').where({ id: acc }).del();
     expect(await knex.withSchema('crm').table('order').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('deploys the standard package crm-core, and re-deploying it is an empty plan', async () => {
+    const loaded = await loadPackage(CRM_CORE);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    const first = await deployBundle(knex, loaded.bundle);
+    expect(first).toMatchObject({ applied: true, version: 1, refusals: [] });
+    expect((await tablesIn(knex, 'crm')).length).toBeGreaterThanOrEqual(10);
+    expect(await tableExists(knex, 'order')).toBe(true);
+    expect(await deployBundle(knex, loaded.bundle)).toMatchObject({ applied: false, plan: [], version: 1 });
   });
 
   it('re-deploying the same package is an empty plan that changes nothing', async () => {
@@ -265,7 +280,7 @@ describe('refused changes change nothing', () => {
     });
     const dry = await deployBundle(knex, change, { dryRun: true });
     expect(dry).toMatchObject({ applied: false, dryRun: true, version: 1 });
-    expect(dry.refusals).toEqual(['refuses to change field order.qty from text to integer: 1 record have text that is not a whole number']);
+    expect(dry.refusals).toEqual(['refuses to change field order.qty from text to integer: 1 record has text that is not a whole number']);
     const real = await refusal(deployBundle(knex, change));
     expect(real.extra!.plan).toEqual(dry.plan);
     expect(dry.refusals).toEqual([real.message]);
@@ -334,6 +349,31 @@ describe('removals go to the recycle bin', () => {
     await deployBundle(knex, shop('1.2.0'));
     await deployBundle(knex, shop('1.3.0', [account]));
     expect(await tablesIn(knex, 'strata_bin')).toHaveLength(2);
+  });
+});
+
+describe('removing an object others point at', () => {
+  it('is refused (409) while another package references it, and nothing changes', async () => {
+    await deployBundle(knex, shop());
+    await deployBundle(knex, bundle('support', '1.0.0', [{ name: 'ticket', label: 'Ticket', fields: [{ name: 'order', type: 'reference', to: 'order' }] }]));
+    const e = await refusal(deployBundle(knex, shop('1.1.0', [account])));
+    expect(e.message).toBe('refuses to move object order to the recycle bin: field ticket.order of package support points at it');
+    expect(e.errors).toEqual([{ field: 'objects/order', code: 'still_referenced', message: 'field ticket.order of package support points at order' }]);
+    expect(await tablesIn(knex, 'crm')).toEqual(['account', 'order', 'ticket']);
+    expect(await registryVersion(knex)).toBe(2);
+    const dry = await deployBundle(knex, shop('1.1.0', [account]), { dryRun: true });
+    expect(dry.refusals).toEqual([e.message]);
+  });
+
+  it('a binned object\'s own references stop acting: purging their targets does not cascade into the bin', async () => {
+    await deployBundle(knex, shop());
+    const [acc] = await insert('account', [{ name: 'A' }]);
+    await insert('order', [{ order: 'O-1', account: acc }]);
+    await deployBundle(knex, shop('1.1.0', [account]));
+    const [binned] = await tablesIn(knex, 'strata_bin');
+    expect(await foreignKeysOf(knex, binned, 'strata_bin')).toEqual([]);
+    await knex.withSchema('crm').table('account').del();
+    expect(await rowsOf(knex, binned, ['order', 'account'], { schema: 'strata_bin' })).toEqual([{ order: 'O-1', account: acc }]);
   });
 });
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDef, ObjectDef, PackageBundle } from '../../../metadata/types.ts';
 import { emptyRegistry, type DeployedField, type RegistryDoc } from '../../../runtime/metadata/deployed.ts';
-import { planDeploy, type Plan } from '../../../runtime/schema/plan.ts';
-import { describeStep, refusals, type PlanStep, type StepKind } from '../../../runtime/schema/steps.ts';
+import { danglingReferences, planDeploy, type Plan } from '../../../runtime/schema/plan.ts';
+import { countRecords, describeStep, refusals, type PlanStep, type StepKind } from '../../../runtime/schema/steps.ts';
 
 const NOW = '2024-05-01T00:00:00.000Z';
 
@@ -583,6 +583,18 @@ describe('planDeploy: package ownership', () => {
     expect(obj(p.next, 'account').fields.map((f) => f.name)).toEqual(['name', 'email']);
   });
 
+  it('finds other packages\' fields that would point at a removed object', () => {
+    const both = deployAll(shop, extra);
+    const p = plan(both, edit(shop, (b) => { b.objects = b.objects!.filter((o) => o.name !== 'order'); }));
+    expect(ofKind(p.steps, 'removeObject').map((s) => s.object.name)).toEqual(['order']);
+    expect(danglingReferences(p)).toEqual([
+      { object: 'account', field: 'order_count', package: 'extra', target: 'order' },
+      { object: 'account', field: 'order_qty', package: 'extra', target: 'order' },
+      { object: 'ticket', field: 'order', package: 'extra', target: 'order' },
+    ]);
+    expect(danglingReferences(plan(both, extra))).toEqual([]);
+  });
+
   it('a package deployed with nothing removes only its own objects', () => {
     const both = deployAll(shop, extra);
     const p = plan(both, { package: { name: 'extra', version: '2.0.0' } });
@@ -635,6 +647,14 @@ describe('planDeploy: names and order', () => {
 });
 
 describe('refusals', () => {
+  it('counts records in words, singular for one', () => {
+    expect(countRecords(3, 'have text that is not a number')).toBe('3 records have text that is not a number');
+    expect(countRecords(1, 'have text that is not a number')).toBe('1 record has text that is not a number');
+    expect(countRecords(1, 'share their email with another record')).toBe('1 record shares its email with another record');
+    expect(countRecords(1, 'would share their qty with another record')).toBe('1 record would share its qty with another record');
+    expect(countRecords(1, 'hold more than one tags value')).toBe('1 record holds more than one tags value');
+  });
+
   it('reads each refused check as a sentence with its count', () => {
     const reg = deployAll(shop);
     const p = plan(reg, edit(shop, (b) => { fieldIn(b, 'order', 'qty').type = 'integer'; }));

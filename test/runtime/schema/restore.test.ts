@@ -147,6 +147,23 @@ describe('restoreFromBin', () => {
     }
   });
 
+  it('puts an object\'s foreign keys back, and refuses when their targets were purged meanwhile', async () => {
+    await deployBundle(knex, shop('1.0.0', [account, order]));
+    const [a, b] = (await knex.withSchema('crm').table('account').insert([{ name: 'A' }, { name: 'B' }]).returning('id')) as Array<{ id: string }>;
+    await knex.withSchema('crm').table('order').insert([{ order: 'O-1', account: a.id }, { order: 'O-2', account: b.id }]);
+    await deployBundle(knex, shop('1.1.0', [account]));
+    await knex.withSchema('crm').table('account').where({ id: b.id }).del(); // purged while the order was in the bin
+    const [entry] = await listRecycleBin(knex);
+    const e = await conflictOf(restoreFromBin(knex, entry.id));
+    expect(e.message).toBe('1 record has a account that points at a account record that no longer exists: order.account cannot be restored');
+    expect(await tablesIn(knex, 'crm')).toEqual(['account']);
+    expect(await listRecycleBin(knex)).toHaveLength(1);
+
+    await knex.withSchema('crm').table('account').insert({ id: b.id, name: 'B again' });
+    await restoreFromBin(knex, entry.id);
+    expect(await foreignKeysOf(knex, 'order')).toEqual([{ column: 'account', target: 'crm.account', onDelete: 'RESTRICT' }]);
+  });
+
   it('a field restored after its object was renamed comes back on the renamed object', async () => {
     await deployBundle(knex, shop('1.0.0', [account, order]));
     await knex.withSchema('crm').table('order').insert({ order: 'O-1', note: 'kept' });
