@@ -11,8 +11,11 @@ import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bulkRoutes } from './routes/bulk.ts';
+import { convertRoutes } from './routes/convert.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { recordRoutes } from './routes/records.ts';
 import { userRoutes } from './routes/users.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -56,7 +59,10 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   authRoutes(app, engine);
   metadataRoutes(app, engine);
   recordRoutes(app, engine);
+  convertRoutes(app, engine);
   bulkRoutes(app, engine);
+  openApiRoutes(app, engine);
+  eventRoutes(app, engine);
   userRoutes(app, engine);
   return app;
 }

@@ -7,9 +7,16 @@ import type {
   ValidationRule, ViewDef, WorkflowDef,
 } from '../../metadata/types.ts';
 
-export interface Owned { package: string }
+export interface Owned {
+  package: string;
+  /**
+   * Another package (usually the studio's `custom`) that changed this element: its version is
+   * kept when the owning package is upgraded, so admin customizations survive upgrades.
+   */
+  customizedBy?: string;
+}
 
-export type DeployedField = FieldDef & { id: string; package: string };
+export type DeployedField = FieldDef & { id: string; package: string; customizedBy?: string };
 export type DeployedRule = ValidationRule & Owned;
 export type DeployedIndex = IndexDef & Owned & { indexName: string };
 

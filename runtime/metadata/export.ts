@@ -7,10 +7,10 @@ import type { DeployedObject, RegistryDoc } from './deployed.ts';
 
 function objectDef(o: DeployedObject, pkg: string | undefined): ObjectDef {
   const { id: _id, package: _p, fields, validationRules, indexes, ...props } = o;
-  const mine = <T extends { package: string }>(x: T) => pkg === undefined || x.package === pkg;
+  const mine = <T extends { package: string; customizedBy?: string }>(x: T) => pkg === undefined || x.package === pkg || x.customizedBy === pkg;
   const def: ObjectDef = {
     ...props,
-    fields: fields.filter(mine).map(({ id: _i, package: _pk, ...f }) => f as FieldDef),
+    fields: fields.filter(mine).map(({ id: _i, package: _pk, customizedBy: _c, ...f }) => f as FieldDef),
   };
   const rules = validationRules.filter(mine).map(({ package: _pk, ...r }) => r);
   if (rules.length) def.validationRules = rules;
@@ -27,13 +27,13 @@ export function exportBundle(reg: RegistryDoc, pkgName?: string): PackageBundle 
       ? { name: pkg.name, version: pkg.version, ...(pkg.label ? { label: pkg.label } : {}) }
       : { name: 'strata-export', version: `1.0.${reg.version}`, label: 'Everything deployed' },
     objects: reg.objects
-      .filter((o) => !pkgName || o.package === pkgName || o.fields.some((f) => f.package === pkgName))
+      .filter((o) => !pkgName || o.package === pkgName || o.fields.some((f) => f.package === pkgName || f.customizedBy === pkgName))
       .map((o) => objectDef(o, pkgName)),
   };
   for (const kind of ELEMENT_KINDS) {
-    const items = (reg[kind] as Array<{ package: string }>)
-      .filter((e) => !pkgName || e.package === pkgName)
-      .map(({ package: _p, ...e }) => e);
+    const items = (reg[kind] as Array<{ package: string; customizedBy?: string }>)
+      .filter((e) => !pkgName || e.package === pkgName || e.customizedBy === pkgName)
+      .map(({ package: _p, customizedBy: _c, ...e }) => e);
     (bundle as unknown as Record<string, unknown>)[kind] = items;
   }
   return bundle;

@@ -164,16 +164,32 @@ function staticSchemas(): Record<string, SchemaObject> {
         to: { description: 'The value after (any JSON value)' },
       },
     },
-    BulkResult: {
+    BulkItem: {
       type: 'object',
-      description: 'The outcome for one record of a bulk request, in request order.',
+      description: 'The outcome for one record of a bulk request.',
+      required: ['index', 'status'],
       properties: {
         index: { type: 'integer', minimum: 0, description: 'Position of the record in `records`' },
-        ok: { type: 'boolean' },
-        id: { type: ['string', 'null'], format: 'uuid' },
-        status: { type: 'integer', description: 'The status a single-record request would have had' },
-        record: { type: 'object', description: 'The record as saved (create, update, upsert)' },
-        errors: { type: 'array', items: schemaRef('FieldProblem') },
+        status: { type: 'string', enum: ['created', 'updated', 'deleted', 'error'] },
+        id: UUID,
+        error: {
+          type: 'object',
+          required: ['status', 'code', 'message'],
+          description: 'Why this record failed: the status, code and field problems a single-record request would have had',
+          properties: { status: { type: 'integer' }, code: { type: 'string' }, message: { type: 'string' }, errors: { type: 'array', items: schemaRef('FieldProblem') } },
+        },
+      },
+    },
+    BulkResult: {
+      type: 'object',
+      description: 'A result per record, in request order, and the counts.',
+      required: ['results', 'created', 'updated', 'deleted', 'failed'],
+      properties: {
+        results: { type: 'array', items: schemaRef('BulkItem') },
+        created: { type: 'integer', minimum: 0 },
+        updated: { type: 'integer', minimum: 0 },
+        deleted: { type: 'integer', minimum: 0 },
+        failed: { type: 'integer', minimum: 0 },
       },
     },
     RecordEvent: {
@@ -427,8 +443,9 @@ function bulkRecordSchema(v: ObjectView): SchemaObject {
   return {
     type: 'object',
     title: `${v.object.label} (bulk)`,
-    description: `Field values as in \`${v.names.input}\`; \`id\` is needed for update and delete (for delete, only \`id\`).`,
-    properties: { id: UUID, ...writeProperties(v) },
+    description: `Field values as in \`${v.names.input}\`; \`id\` is needed for update and delete (for delete, only \`id\`); `
+      + 'an update may give `version` (the version read) to be refused with 412 when it is stale.',
+    properties: { id: UUID, version: { type: 'integer', minimum: 1 }, ...writeProperties(v) },
     additionalProperties: false,
   };
 }
@@ -600,8 +617,8 @@ function recordPaths(v: ObjectView, access: AccessPolicy): Record<string, PathIt
       post: {
         operationId: `bulk${names.op}`,
         summary: `Create, update, upsert or delete many ${plural}`,
-        description: 'Each record goes through the same validation and permissions as a single request. '
-          + 'With `allOrNothing`, one failure rolls every record back.',
+        description: 'Up to 10,000 records (20 MB) in one transaction, each through the same validation and permissions as a single request. '
+          + 'With `allOrNothing`, one failure rolls every record back and the request fails with that failure\'s status.',
         tags,
         requestBody: {
           required: true,
@@ -610,7 +627,7 @@ function recordPaths(v: ObjectView, access: AccessPolicy): Record<string, PathIt
             required: ['operation', 'records'],
             properties: {
               operation: { type: 'string', enum: ['create', 'update', 'upsert', 'delete'] },
-              records: { type: 'array', items: schemaRef(names.bulkRecord), minItems: 1 },
+              records: { type: 'array', items: schemaRef(names.bulkRecord), maxItems: 10_000 },
               upsertKey: { type: 'string', description: `For upsert: a unique or external-id field matching existing records. Fields: ${fieldList(v.writable.filter((f) => f.unique || f.externalId).map((f) => f.name))}` },
               allOrNothing: { type: 'boolean', default: false },
             },
@@ -618,8 +635,8 @@ function recordPaths(v: ObjectView, access: AccessPolicy): Record<string, PathIt
           }),
         },
         responses: {
-          200: { description: 'A result per record, in request order', content: json({ type: 'object', properties: { results: { type: 'array', items: schemaRef('BulkResult') } } }) },
-          ...errors(400, 401, 403, 404, 413, 422, 429),
+          200: { description: 'A result per record, in request order', content: json(schemaRef('BulkResult')) },
+          ...errors(400, 401, 403, 404, 409, 412, 413, 422, 429),
         },
       },
     };

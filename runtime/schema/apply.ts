@@ -226,7 +226,7 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
     case 'removeIndex':
       await trx.raw(`DROP INDEX IF EXISTS ??.??`, [D, step.index.indexName]);
       return [];
-    case 'updateObject': case 'putRule': case 'removeRule': case 'putElement': case 'removeElement': case 'setPackage':
+    case 'updateObject': case 'putRule': case 'removeRule': case 'putElement': case 'removeElement': case 'setPackage': case 'keepCustomization': case 'customizationLost':
       return []; // metadata only: the new registry carries it
   }
 }

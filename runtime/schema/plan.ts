@@ -49,7 +49,7 @@ function shortHash(s: string, n = 8): string {
 
 /** The field as the package states it: no identity, no ownership. */
 function fieldDef(f: DeployedField): FieldDef {
-  const { id: _id, package: _p, ...def } = f;
+  const { id: _id, package: _p, customizedBy: _c, ...def } = f;
   return def as FieldDef;
 }
 
@@ -207,7 +207,18 @@ function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldM
     if (renamed) ctx.steps.push({ kind: 'renameField', object: desired.name, from: deployed.name, to: def.name });
     matchedIds.add(deployed.id);
     const prev = { ...followField(deployed, renames), name: def.name };
+    if (prev.customizedBy && prev.customizedBy !== pkg && prev.package === pkg) {
+      // The owner re-deploys a field an admin changed: the admin's version stays.
+      if (!same(fieldDef(prev), stripRename(def))) {
+        ctx.later.push({ kind: 'keepCustomization', element: 'field', name: `${desired.name}.${def.name}`, by: prev.customizedBy });
+      }
+      result.push(prev);
+      continue;
+    }
     const field = deployField(def, prev.id, prev.package);
+    // Another package changing this field is a customization layered over its owner.
+    if (prev.package !== pkg && (prev.customizedBy === pkg || !same(fieldDef(prev), fieldDef(field)))) field.customizedBy = pkg;
+    else if (prev.customizedBy && prev.customizedBy !== pkg) field.customizedBy = prev.customizedBy;
     const prevDef = fieldDef(prev);
     const nextDef = fieldDef(field);
     const conv = conversion(prevDef, nextDef);
@@ -235,7 +246,14 @@ function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldM
     if (matchedIds.has(deployed.id)) continue;
     const prev = followField(deployed, renames);
     if (prev.package === pkg) {
+      if (prev.customizedBy && prev.customizedBy !== pkg) {
+        ctx.later.push({ kind: 'customizationLost', element: 'field', name: `${desired.name}.${prev.name}`, by: prev.customizedBy });
+      }
       ctx.steps.push({ kind: 'removeField', object: desired.name, field: prev, binColumn: `_bin_${shortHash(prev.id + ctx.newId())}_${prev.name}` });
+    } else if (prev.customizedBy === pkg) {
+      // The customizer stopped stating it: the owner's next deploy decides again.
+      const { customizedBy: _c, ...rest } = prev;
+      result.push(rest as DeployedField);
     } else {
       result.push(prev);
     }
@@ -383,14 +401,26 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
     const out: Array<Record<string, unknown> & Owned> = [];
     for (const el of desired) {
       const prev = existing.find((e) => keyOf(e) === keyOf(el));
-      const { package: _p, ...prevDef } = prev ?? { package: '' };
+      const { package: _p, customizedBy: _c, ...prevDef } = prev ?? { package: '' };
+      if (prev?.customizedBy && prev.customizedBy !== pkg && prev.package === pkg) {
+        // An admin customized this element: it stays as they made it.
+        if (!same(prevDef, el)) later.push({ kind: 'keepCustomization', element: singularKind(kind), name: keyOf(el), by: prev.customizedBy });
+        out.push(prev);
+        continue;
+      }
       if (!prev || !same(prevDef, el)) later.push({ kind: 'putElement', element: kind, name: keyOf(el), created: !prev });
-      out.push({ ...el, package: prev?.package ?? pkg });
+      const customizedBy = prev && prev.package !== pkg ? (prev.customizedBy === pkg || !same(prevDef, el) ? pkg : prev.customizedBy) : prev?.customizedBy;
+      out.push({ ...el, package: prev?.package ?? pkg, ...(customizedBy ? { customizedBy } : {}) });
     }
     for (const prev of existing) {
       if (desired.some((d) => keyOf(d) === keyOf(prev))) continue;
-      if (prev.package === pkg) later.push({ kind: 'removeElement', element: kind, name: keyOf(prev) });
-      else out.push(followElement(kind, prev, renames));
+      if (prev.package === pkg) {
+        if (prev.customizedBy && prev.customizedBy !== pkg) later.push({ kind: 'customizationLost', element: singularKind(kind), name: keyOf(prev), by: prev.customizedBy });
+        later.push({ kind: 'removeElement', element: kind, name: keyOf(prev) });
+      } else if (prev.customizedBy === pkg) {
+        const { customizedBy: _c, ...rest } = followElement(kind, prev, renames);
+        out.push(rest as Record<string, unknown> & Owned);
+      } else out.push(followElement(kind, prev, renames));
     }
     (next as unknown as Record<string, unknown>)[kind] = out;
   }
@@ -430,8 +460,12 @@ export function danglingReferences(plan: Plan): DanglingReference[] {
   return out;
 }
 
+function singularKind(kind: ElementKind): string {
+  return kind === 'extensions' ? 'extension' : kind.slice(0, -1);
+}
+
 const ORDER: PlanStep['kind'][] = [
-  'setPackage', 'renameObject', 'createObject', 'updateObject', 'renameField', 'addField', 'changeFieldType',
+  'keepCustomization', 'customizationLost', 'setPackage', 'renameObject', 'createObject', 'updateObject', 'renameField', 'addField', 'changeFieldType',
   'updateField', 'removeField', 'removeObject', 'removeIndex', 'addIndex', 'putRule', 'removeRule',
   'putElement', 'removeElement',
 ];

@@ -44,6 +44,10 @@ export type PlanStep = StepBase & (
   | { kind: 'putElement'; element: ElementKind; name: string; created: boolean }
   | { kind: 'removeElement'; element: ElementKind; name: string }
   | { kind: 'setPackage'; name: string; from?: string; to: string }
+  /** The owning package states an element an admin customized: the customization is kept. */
+  | { kind: 'keepCustomization'; element: string; name: string; by: string }
+  /** The owning package dropped an element an admin had customized: the customization is gone with it. */
+  | { kind: 'customizationLost'; element: string; name: string; by: string }
 );
 
 export type StepKind = PlanStep['kind'];
@@ -75,6 +79,8 @@ export function describeStep(step: PlanStep): string {
     case 'removeRule': return `removes validation rule ${step.rule} from ${step.object}`;
     case 'putElement': return `${step.created ? 'adds' : 'changes'} ${singular[step.element]} ${step.name}`;
     case 'removeElement': return `removes ${singular[step.element]} ${step.name}`;
+    case 'keepCustomization': return `keeps the admin's version of ${step.element} ${step.name} (from ${step.by}) over the package's`;
+    case 'customizationLost': return `no longer applies the customization of ${step.element} ${step.name} (from ${step.by}): the package removed it`;
     case 'setPackage': return step.from
       ? `upgrades package ${step.name} from ${step.from} to ${step.to}`
       : `installs package ${step.name} ${step.to}`;

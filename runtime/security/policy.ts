@@ -4,12 +4,18 @@
  * SQL: `own` → ownerId = me, `team` → ownerId among me and everyone under me, a filter → the
  * filter compiled like any list filter. With several roles the most permissive wins.
  * The built-in role `admin` may do everything.
+ *
+ * Field access: a field a role does not name is `edit` when the role may create or update the
+ * object, else `read`. A formula computed from a field hidden from the caller, or a rollup
+ * summing a hidden field of a child the caller may read, is hidden too (it would give the
+ * hidden value away), unless a role names that derived field explicitly.
  */
 import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/ability';
 import type { Knex } from 'knex';
 import type { FieldAccess, RecordAccess, RoleDef } from '../../metadata/types.ts';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
+import { ANY_FIELD, expressionFields } from '../expressions/index.ts';
 import { compileFilter } from '../query/filter.ts';
 import { ROOT_ALIAS } from '../query/joins.ts';
 import { fullAccess, type AccessPolicy, type RecordAction, type RowCondition } from './access.ts';
@@ -41,17 +47,26 @@ function rolesOf(registry: RegistryDoc, names: string[]): RoleDef[] {
 
 type AppAbility = MongoAbility<[string, string]>;
 
+/**
+ * CASL subject names. Never a bare object name: CASL reads the subject `all` (and the action
+ * `manage`) as "everything", and `all` is a valid object name.
+ */
+const objectSubject = (name: string): string => `object:${name}`;
+const APP_SUBJECT = 'app:strata';
+const ability = (name: string): string => `ability:${name}`;
+
 function buildAbility(roles: RoleDef[]): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
   for (const role of roles) {
     for (const [object, perm] of Object.entries(role.objects ?? {})) {
-      if (grantOf(perm.read)) can('read', object);
-      if (perm.create) can('create', object);
-      if (grantOf(perm.update)) can('update', object);
-      if (grantOf(perm.delete)) can('delete', object);
-      if (perm.update === 'all' || perm.update === true) can('reassign', object);
+      const subject = objectSubject(object);
+      if (grantOf(perm.read)) can('read', subject);
+      if (perm.create === true) can('create', subject);
+      if (grantOf(perm.update)) can('update', subject);
+      if (grantOf(perm.delete)) can('delete', subject);
+      if (perm.update === 'all' || perm.update === true) can('reassign', subject);
     }
-    for (const a of role.abilities ?? []) can(a, 'strata');
+    for (const a of role.abilities ?? []) if (typeof a === 'string') can(ability(a), APP_SUBJECT);
   }
   return build();
 }
@@ -83,7 +98,7 @@ function conditionFor(registry: RegistryDoc, object: DeployedObject, grants: Gra
 export function policyFor(registry: RegistryDoc, user: PolicySubject): AccessPolicy {
   if (user.roles.includes(ADMIN_ROLE)) return fullAccess;
   const roles = rolesOf(registry, user.roles);
-  const ability = buildAbility(roles);
+  const abilities = buildAbility(roles);
   const rowCache = new Map<string, 'all' | 'none' | RowCondition>();
 
   const grants = (object: DeployedObject, action: RecordAction): Grant[] => {
@@ -95,21 +110,61 @@ export function policyFor(registry: RegistryDoc, user: PolicySubject): AccessPol
     return out;
   };
 
-  const fieldAccess = (object: DeployedObject, field: string): FieldAccess => {
+  /** The most permissive access any role gives, and whether a role named the field. */
+  const roleAccess = (object: DeployedObject, field: string): { access: FieldAccess; explicit: boolean } => {
     let best: FieldAccess | undefined;
+    let explicitGrant = false;
     for (const role of roles) {
       const perm = role.objects?.[object.name];
       if (!perm || !grantOf(perm.read)) continue;
       const explicit = role.fields?.[`${object.name}.${field}`];
-      const access: FieldAccess = explicit ?? (grantOf(perm.update) || perm.create ? 'edit' : 'read');
+      if (explicit !== undefined && explicit !== 'none') explicitGrant = true;
+      const access: FieldAccess = explicit ?? (grantOf(perm.update) || perm.create === true ? 'edit' : 'read');
       if (!best || FIELD_RANK[access] > FIELD_RANK[best]) best = access;
     }
-    return best ?? 'none';
+    return { access: best ?? 'none', explicit: explicitGrant };
+  };
+
+  const canRead = (objectName: string): boolean => abilities.can('read', objectSubject(objectName));
+
+  // Asked for every field of every row returned: answered once per policy (one request).
+  const fieldCache = new Map<string, FieldAccess>();
+  const fieldAccess = (object: DeployedObject, field: string, visiting: Set<string> = new Set()): FieldAccess => {
+    const key = `${object.name}.${field}`;
+    const cached = fieldCache.get(key);
+    if (cached) return cached;
+    if (visiting.has(key)) return 'edit'; // a cycle (refused at deploy) hides nothing by itself
+    visiting.add(key);
+    let { access, explicit } = roleAccess(object, field);
+    if (access !== 'none' && !explicit && derivedFromHidden(object, field, visiting)) access = 'none';
+    visiting.delete(key);
+    fieldCache.set(key, access);
+    return access;
+  };
+
+  /** Would this formula or rollup give away a field hidden from the caller? */
+  const derivedFromHidden = (object: DeployedObject, field: string, visiting: Set<string>): boolean => {
+    const def = object.fields.find((f) => f.name === field);
+    if (def?.type === 'formula') {
+      for (const dep of expressionFields(def.expression)) {
+        if (dep === ANY_FIELD) {
+          if (object.fields.some((f) => f.name !== field && fieldAccess(object, f.name, visiting) === 'none')) return true;
+        } else if (!dep.startsWith('$') && dep !== field && object.fields.some((f) => f.name === dep) && fieldAccess(object, dep, visiting) === 'none') {
+          return true;
+        }
+      }
+    } else if (def?.type === 'rollup' && def.field) {
+      const child = registry.objects.find((o) => o.name === def.of.split('.')[0]);
+      // A child object the caller may not read at all is a business decision (totals across
+      // records one may not open); a field hidden on a child one may read is not.
+      if (child && canRead(child.name) && fieldAccess(child, def.field, visiting) === 'none') return true;
+    }
+    return false;
   };
 
   return {
-    canSeeObject: (object) => ability.can('read', object.name),
-    canCreate: (object) => ability.can('create', object.name),
+    canSeeObject: (object) => canRead(object.name),
+    canCreate: (object) => abilities.can('create', objectSubject(object.name)),
     rows(object, action) {
       const key = `${object.name}:${action}`;
       let r = rowCache.get(key);
@@ -121,7 +176,7 @@ export function policyFor(registry: RegistryDoc, user: PolicySubject): AccessPol
       return r;
     },
     field: (object, field) => (field === 'id' ? 'read' : fieldAccess(object, field)),
-    canReassign: (object) => ability.can('reassign', object.name),
-    hasAbility: (a) => ability.can(a, 'strata'),
+    canReassign: (object) => abilities.can('reassign', objectSubject(object.name)),
+    hasAbility: (a) => abilities.can(ability(a), APP_SUBJECT),
   };
 }

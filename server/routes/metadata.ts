@@ -83,7 +83,6 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
     const user = requireAdmin(request);
     const result = await restoreFromBin(engine.knex, request.params.id, { id: user.id, email: user.email });
     await engine.registry.reload();
-    await audit(engine.knex, { action: 'recycle_bin.restore', actorId: user.id, actorEmail: user.email, ip: request.ip, target: `${result.entry.kind}:${result.object}${result.field ? '.' + result.field : ''}` });
     return result;
   });
 }

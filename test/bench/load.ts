@@ -12,7 +12,8 @@ export interface LoadJob {
   method: 'GET' | 'POST';
   /** Cycled through, one per request. */
   paths: string[];
-  body?: string;
+  /** JSON bodies, cycled through likewise. */
+  bodies?: string[];
   headers?: Record<string, string>;
   concurrency: number;
   maxRequests: number;
@@ -33,12 +34,12 @@ export interface LoadResult {
 
 const HOST = '127.0.0.1';
 
-function once(agent: http.Agent, job: LoadJob, path: string): Promise<{ status: number; body: string }> {
+function once(agent: http.Agent, job: LoadJob, path: string, body: string | undefined): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...job.headers };
-    if (job.body !== undefined) {
+    if (body !== undefined) {
       headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(job.body);
+      headers['content-length'] = Buffer.byteLength(body);
     }
     const req = http.request({ host: HOST, port: job.port, method: job.method, path, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -47,7 +48,7 @@ function once(agent: http.Agent, job: LoadJob, path: string): Promise<{ status: 
       res.on('error', reject);
     });
     req.on('error', reject);
-    if (job.body !== undefined) req.end(job.body);
+    if (body !== undefined) req.end(body);
     else req.end();
   });
 }
@@ -69,10 +70,11 @@ export async function drive(job: LoadJob): Promise<LoadResult> {
   const loop = async () => {
     while (sent < job.maxRequests && performance.now() < deadline) {
       const path = job.paths[sent % job.paths.length];
+      const body = job.bodies?.length ? job.bodies[sent % job.bodies.length] : undefined;
       sent += 1;
       const t0 = performance.now();
       try {
-        const res = await once(agent, job, path);
+        const res = await once(agent, job, path, body);
         if (res.status < 200 || res.status >= 300) {
           errors += 1;
           firstError ??= `${res.status} ${res.body.slice(0, 200)}`;

@@ -94,3 +94,38 @@ export async function listIds(t: TestApp, object: string, token: string, query =
 }
 
 export const q = (v: unknown): string => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * A test-only package for what crm-core's roles do not cover: a role whose record access is a
+ * filter (over a field it hides), roles to combine on one user, a user-manager role, and an
+ * object named `all` (a word access libraries like to treat as "everything").
+ */
+export const SECURITY_PACKAGE = {
+  package: { name: 'security-test', version: '1.0.0', dependsOn: { 'crm-core': '^1.0.0' } },
+  objects: [
+    { name: 'all', label: 'All', pluralLabel: 'Alls', nameField: 'title', fields: [{ name: 'title', type: 'text' }] },
+  ],
+  roles: [
+    {
+      // Won deals and big deals, without their amounts or next steps.
+      name: 'deal_viewer', label: 'Deal viewer',
+      objects: {
+        opportunity: { read: { or: [{ stage: 'closed_won' }, { amount: { gte: 5000 } }] } },
+        account: { read: 'all' },
+      },
+      fields: { 'opportunity.amount': 'none', 'opportunity.next_step': 'none' },
+    },
+    {
+      // Own deals; may read the amount but not set it.
+      name: 'deal_editor', label: 'Deal editor',
+      objects: { opportunity: { read: 'own', create: true, update: 'own' }, account: { read: 'all' } },
+      fields: { 'opportunity.amount': 'read' },
+    },
+    {
+      name: 'user_admin', label: 'User admin',
+      objects: { account: { read: 'all' } },
+      abilities: ['manageUsers'],
+    },
+    { name: 'all_reader', label: 'Reader of the object named all', objects: { all: { read: 'all', create: true } } },
+  ],
+};

@@ -115,10 +115,11 @@ describe('two reps in the same role', () => {
 
 describe('expand follows the caller\'s read access', () => {
   let noteA: Rec;
+  let noteOnA: Rec;
   beforeAll(async () => {
     // The admin files a note for rep A that points at rep B's opportunity, and one at A's own.
     noteA = await create(t, 'note', { title: 'Points at B', opportunity: opp.repB.id, ownerId: u.repA.id });
-    await create(t, 'note', { title: 'Points at A', opportunity: opp.repA.id, ownerId: u.repA.id });
+    noteOnA = await create(t, 'note', { title: 'Points at A', opportunity: opp.repA.id, ownerId: u.repA.id });
   });
 
   it("expands the caller's own target and gives null for a target they may not read", async () => {
@@ -139,17 +140,18 @@ describe('expand follows the caller\'s read access', () => {
 
   // KNOWN BUG (runtime/query, reported): a filter through a reference path joins the target
   // without the caller's read access, so its values can be probed one comparison at a time.
-  it('a filter through a reference cannot probe a record the caller may not read', async () => {
-    const probe = (amount: number) => listIds(t, 'note', u.repA.token, `&filter=${q({ 'opportunity.amount': { gte: amount } })}`);
-    // B's opportunity has amount 1000: the answer must not depend on it.
-    expect(await probe(1000)).toEqual(await probe(1001));
+  it.fails('a filter through a reference cannot probe a record the caller may not read', async () => {
+    // Like expand, the path must treat a target the caller may not read as empty: else
+    // bisecting `gte` tells rep A the amount of rep B's deal.
+    const hits = await listIds(t, 'note', u.repA.token, `&filter=${q({ 'opportunity.amount': { gte: 0 } })}`);
+    expect(hits).toEqual([noteOnA.id]);
   });
 });
 
 describe('references to records the caller may not read', () => {
   // KNOWN BUG (runtime/records/references.ts, reported): the reference check does not apply
   // the caller's read access, so 201 vs 422 tells whether another rep's record exists.
-  it('refuses a reference to a record the caller may not read, as if it did not exist', async () => {
+  it.fails('refuses a reference to a record the caller may not read, as if it did not exist', async () => {
     const toHidden = await t.api('POST', '/api/records/task', { subject: 'Probe', opportunity: opp.repB.id }, { token: u.repA.token });
     const toMissing = await t.api('POST', '/api/records/task', { subject: 'Probe', opportunity: MISSING }, { token: u.repA.token });
     expect(toMissing.statusCode).toBe(422);
