@@ -12,6 +12,7 @@ import { loadPackage } from './metadata/load.ts';
 import { RegistryCache } from './metadata/registry-cache.ts';
 import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
+import { backfillComputed } from './records/backfill.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,7 +64,7 @@ export async function openEngine(opts: EngineOptions): Promise<Engine> {
     knex: db.knex,
     registry,
     async deploy(bundle, deployOpts = {}) {
-      const result = await deployBundle(db.knex, bundle, deployOpts);
+      const result = await deployBundle(db.knex, bundle, { backfill: backfillComputed, ...deployOpts });
       if (result.applied) await registry.reload();
       return result;
     },

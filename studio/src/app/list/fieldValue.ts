@@ -55,3 +55,34 @@ export function inputType(kind: Kind): string {
     default: return 'text';
   }
 }
+
+/**
+ * What an editor holds while someone edits: the text of a text box, true/false, an option's
+ * value or a record id, or the values of a multi-select.
+ */
+export type Draft = string | boolean | null | string[];
+
+/** Kinds edited in a text box. */
+export function isTyped(kind: Kind): boolean {
+  return !['boolean', 'picklist', 'multipicklist', 'reference', 'user', 'json'].includes(kind);
+}
+
+export function draftOf(kind: Kind, value: unknown): Draft {
+  if (isTyped(kind)) return toEditorText(kind, value);
+  if (kind === 'multipicklist') return Array.isArray(value) ? value.map(String) : [];
+  if (kind === 'boolean') return typeof value === 'boolean' ? value : null;
+  if (kind === 'reference' && value && typeof value === 'object') {
+    const id = (value as { id?: unknown }).id;
+    return typeof id === 'string' ? id : null;
+  }
+  return typeof value === 'string' ? value : null;
+}
+
+export type DraftValue = { ok: true; value: string | number | boolean | null | string[] } | { ok: false; message: string };
+
+/** The API value of a draft, or why it is not one. */
+export function valueOfDraft(kind: Kind, draft: Draft): DraftValue {
+  if (isTyped(kind)) return fromEditorText(kind, typeof draft === 'string' ? draft : '');
+  if (kind === 'multipicklist') return { ok: true, value: Array.isArray(draft) ? draft : [] };
+  return { ok: true, value: draft === '' ? null : draft };
+}

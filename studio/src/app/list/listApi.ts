@@ -3,6 +3,7 @@
  * PATCH with If-Match, the bulk API, restore, every page of a list (for CSV), user names,
  * and putting a saved record back into the cached list pages without a refetch.
  */
+import { useCallback } from 'react';
 import { useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { listUrl, useMe, type ListParams } from '../../api/hooks.ts';
@@ -84,20 +85,28 @@ export function replaceInLists(qc: QueryClient, object: string, fresh: CrmRecord
   }));
 }
 
-/** Names of users for owner columns: the user list for those who may read it, else just "you". */
-export function useUserNames(): (id: string) => string {
+/** The users, for those who may list them (admins); others get an empty list. */
+export function useUsers() {
   const me = useMe();
   const canList = !!me.data?.roles.includes('admin');
-  const users = useQuery({
+  return useQuery({
     queryKey: ['users'],
     queryFn: () => api<User[]>('/api/users'),
     enabled: canList,
     staleTime: 5 * 60_000,
     retry: false,
   });
-  return (id: string) => {
-    if (id === me.data?.id) return me.data.name ?? me.data.email;
-    const u = users.data?.find((x) => x.id === id);
+}
+
+/** Names of users for owner columns: from the user list when the caller may read it, else just "you". */
+export function useUserNames(): (id: string) => string {
+  const me = useMe();
+  const users = useUsers();
+  const meData = me.data;
+  const list = users.data;
+  return useCallback((id: string) => {
+    if (id === meData?.id) return meData.name ?? meData.email;
+    const u = list?.find((x) => x.id === id);
     return u ? (u.name ?? u.email) : `User ${id.slice(0, 8)}`;
-  };
+  }, [meData, list]);
 }
