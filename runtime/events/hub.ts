@@ -28,6 +28,8 @@ export interface EventHubOptions {
   log?: (message: string, err?: unknown) => void;
 }
 
+/** Shown in pg_stat_activity, so the LISTEN connection is easy to find. */
+export const HUB_APPLICATION_NAME = 'strata-events';
 const RECENT_IDS = 10_000;
 const CATCH_UP_PAGE = 1000;
 
@@ -113,7 +115,7 @@ export class EventHub {
 
   private async open(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.url, keepAlive: true, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({ connectionString: this.opts.url, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: HUB_APPLICATION_NAME });
     this.opening = client;
     // Attached before connecting: an 'error' without a listener would crash the process.
     client.on('error', (err) => this.lost(client, err));

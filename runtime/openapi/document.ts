@@ -333,7 +333,7 @@ function staticParameters(): Record<string, ParameterObject> {
     RecordId: { name: 'id', in: 'path', required: true, description: 'The record\'s id', schema: UUID },
     Limit: { name: 'limit', in: 'query', description: 'Page size', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
     Cursor: { name: 'cursor', in: 'query', description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
-    IfMatch: { name: 'If-Match', in: 'header', description: 'The ETag (version) you read; a stale one gets 412. `*` matches any version.', schema: { type: 'string' }, example: '"3"' },
+    IfMatch: { name: 'If-Match', in: 'header', description: 'The ETag (version) you read, e.g. `"3"`; a stale one gets 412. `*` matches any version.', schema: { type: 'string' } },
     IfNoneMatch: { name: 'If-None-Match', in: 'header', description: 'The ETag you have: 304 when unchanged', schema: { type: 'string' } },
   };
 }
@@ -480,10 +480,11 @@ function listParameters(v: ObjectView): Array<ParameterObject | Ref> {
   return [
     {
       name: 'filter', in: 'query',
-      description: 'A record filter (CONTRACT §4) as JSON: `{"field": value}`, `{"field": {"eq|ne|gt|gte|lt|lte": v}}`, `{"in"|"nin": [...]}`, '
+      description: 'A record filter, as JSON: `{"field": value}`, `{"field": {"eq|ne|gt|gte|lt|lte": v}}`, `{"in"|"nin": [...]}`, '
         + '`{"contains"|"startsWith": "s"}`, `{"isNull": true}`, `{"and"|"or": [...]}`, `{"not": {...}}`, reference paths such as `{"account.industry": "retail"}`, '
-        + `and the values \`$user.id\`, \`$today\`. Fields: ${fieldList([...fields, ...SYSTEM_FILTERABLE])}. An unknown field or operator is a 400.`,
-      content: { [JSON_TYPE]: { schema: { type: 'object' }, ...(sample ? { example: { [sample.name]: { contains: 'a' } } } : {}) } },
+        + `and the values \`$user.id\`, \`$today\`${sample ? `; e.g. \`{"${sample.name}": {"contains": "acme"}}\`` : ''}. `
+        + `Fields: ${fieldList([...fields, ...SYSTEM_FILTERABLE])}. An unknown field or operator is a 400.`,
+      content: { [JSON_TYPE]: { schema: { type: 'object' } } },
     },
     {
       name: 'sort', in: 'query',
@@ -738,7 +739,7 @@ function platformPaths(visibleObjects: string[]): Record<string, PathItem> {
           + 'from every server process. Each event has `event: <type>`, `id: <event id>` and `data:` a `RecordEvent` as JSON; a comment line every 15 s keeps the '
           + 'connection open. Reconnect with `Last-Event-ID` to receive what you missed (at most the last 1000 events).',
         parameters: [
-          { name: 'objects', in: 'query', description: `Only these objects, comma-separated: ${fieldList(visibleObjects)}`, schema: { type: 'string' }, ...(visibleObjects[0] ? { example: visibleObjects.slice(0, 2).join(',') } : {}) },
+          { name: 'objects', in: 'query', description: `Only these objects, comma-separated: ${fieldList(visibleObjects)}`, schema: { type: 'string' } },
           { name: 'Last-Event-ID', in: 'header', description: 'The id of the last event received: the missed ones are sent first', schema: { type: 'string', pattern: '^[0-9]{1,18}$' } },
         ],
         responses: {

@@ -6,10 +6,12 @@ import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { RegistryDoc } from '../metadata/deployed.ts';
 import type { Caller } from './context.ts';
-import { recomputeAllRollups } from './rollups.ts';
+import { recomputeAllRollups, rollupsOver } from './rollups.ts';
 import { computeFormulas } from './steps.ts';
 
 const BATCH = 2000;
+/** Rollups over rollups (order lines → orders → accounts) followed at most this far up. */
+const MAX_CHAIN = 8;
 const SYSTEM_CALLER: Caller = { id: '00000000-0000-0000-0000-000000000000', roles: ['admin'] };
 
 async function recomputeFormulas(trx: Knex.Transaction, registry: RegistryDoc, name: string): Promise<void> {
@@ -36,10 +38,18 @@ export async function backfillComputed(trx: Knex.Transaction, registry: Registry
   const kindOf = (i: { object: string; field: string }) =>
     registry.objects.find((o) => o.name === i.object)?.fields.find((f) => f.name === i.field)?.type;
   // Formulas of children first (rollups may sum them), then rollups, then the formulas of
-  // objects whose rollups changed (formulas may read rollups).
+  // objects whose rollups changed (formulas may read rollups), level by level up the chain:
+  // a rollup over an object whose stored values changed (a formula's expression, another
+  // rollup) is recomputed too, even when the deploy did not touch the rollup itself.
   const formulaObjects = new Set(items.filter((i) => kindOf(i) === 'formula').map((i) => i.object));
   for (const name of formulaObjects) await recomputeFormulas(trx, registry, name);
-  const rollups = items.filter((i) => kindOf(i) === 'rollup');
-  for (const r of rollups) await recomputeAllRollups(trx, registry, r.object, r.field, SYSTEM_CALLER);
-  for (const name of new Set(rollups.map((r) => r.object))) await recomputeFormulas(trx, registry, name);
+  const over = (names: Iterable<string>) => [...names].flatMap((n) => rollupsOver(registry, n).map((r) => ({ object: r.parent.name, field: r.rollup.name })));
+  let level = [...items.filter((i) => kindOf(i) === 'rollup'), ...over(formulaObjects)];
+  for (let depth = 0; level.length && depth < MAX_CHAIN; depth++) {
+    const unique = [...new Map(level.map((r) => [`${r.object}.${r.field}`, r])).values()];
+    for (const r of unique) await recomputeAllRollups(trx, registry, r.object, r.field, SYSTEM_CALLER);
+    const parents = new Set(unique.map((r) => r.object));
+    for (const name of parents) await recomputeFormulas(trx, registry, name);
+    level = over(parents);
+  }
 }

@@ -3,13 +3,15 @@
  * transaction, through the same rules as single writes.
  *
  * create, in order:
- *   envelope (400) → per record, in memory: check input → defaults → owner → formulas →
- *   validate (the pure steps of steps.ts, as create.ts runs them) →
- *   BEGIN → references exist: one `= ANY` query per reference field (422) →
- *   per chunk of 1,000, inside a savepoint: autonumbers for the chunk at once → one statement
+ *   envelope (400) → BEGIN → per chunk of 1,000 records:
+ *   in memory, per record: check input → defaults → owner → formulas → validate (the pure
+ *   steps of steps.ts, as create.ts runs them; 400/403/422) →
+ *   references exist: one `= ANY` query per reference field (422) →
+ *   inside a savepoint: autonumbers for the chunk at once → one statement
  *   that INSERTs the rows, writes their `record.created` events and NOTIFYs them; a chunk that
  *   breaks a unique index (409) or a column's limits is retried in halves, in savepoints, down
- *   to the offending records → rollups of every affected parent, once → COMMIT →
+ *   to the offending records. The pure steps of the next chunk run while PostgreSQL writes
+ *   this one. → rollups of every affected parent, once for the batch → COMMIT →
  *   after-save hooks.
  * update, delete: record by record through updateRecord / deleteRecord in the shared
  *   transaction (each in its own savepoint).
@@ -24,6 +26,7 @@
  * sees and may refuse each record exactly as on a single write.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { isComputedField } from '../../metadata/record-schema.ts';
 import type { FieldType } from '../../metadata/types.ts';
@@ -37,6 +40,7 @@ import { createRecord, savepoint } from './create.ts';
 import { EVENTS_CHANNEL } from './events.ts';
 import { loadRow } from './load.ts';
 import { uniqueConflict } from './references.ts';
+import { databaseProblem, inTransaction } from './transaction.ts';
 import { deleteRecord } from './remove.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
 import { applyDefaults, checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
@@ -161,27 +165,27 @@ class Outcome {
   }
 }
 
-/** A database refusal caused by one record's values; anything else is not the caller's fault. */
-function writeError(object: DeployedObject, err: unknown): StrataError | undefined {
-  if (err instanceof StrataError) return err;
-  const unique = uniqueConflict(object, err);
-  if (unique) return unique;
-  const code = (err as { code?: unknown }).code;
-  if (code === '23503') return new StrataError(422, 'invalid_reference', 'A referenced record does not exist');
-  if (typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514')) {
-    return new StrataError(400, 'invalid_value', 'A value cannot be stored in its field');
-  }
-  return undefined;
+/** Database errors that one row's values cause (a unique value taken, a value its column cannot hold). */
+function isRowError(code: unknown): boolean {
+  return typeof code === 'string' && (code.startsWith('22') || code === '23505' || code === '23503' || code === '23502' || code === '23514');
 }
 
+/** A database refusal caused by one record's values, as that record's error; undefined for any other failure. */
+function rowError(object: DeployedObject, err: unknown): StrataError | undefined {
+  if (!isRowError((err as { code?: unknown } | null)?.code)) return undefined;
+  return uniqueConflict(object, err) ?? databaseProblem(err) ?? new StrataError(400, 'invalid_value', 'A value cannot be stored in its field');
+}
+
+/** The error of one record; anything that is not the record's fault fails the whole request. */
 function asRecordError(object: DeployedObject, err: unknown): StrataError {
-  const e = writeError(object, err);
+  if (err instanceof StrataError) return err;
+  const e = rowError(object, err);
   if (!e) throw err;
   return e;
 }
 
 /** A record that passed the pure steps, waiting to be inserted. */
-interface Pending { index: number; id: string; values: Values }
+interface Pending { index: number; id: string; values: Values; ownerSent: boolean }
 interface Item { index: number; input: Values }
 type AfterSave = () => Promise<void>;
 
@@ -212,6 +216,27 @@ function prepareCreate(ctx: RecordContext, object: DeployedObject, input: Values
   values = computeFormulas(object, values, { user: ctx.user });
   validateRecord(object, values, { user: ctx.user, isCreate: true });
   return values;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Owners sent with the records must be active users (owner.ts's rule), one query for all. */
+async function checkOwnersOf(run: Run, pending: Pending[]): Promise<Pending[]> {
+  const sent = new Set<string>();
+  for (const p of pending) if (p.ownerSent) sent.add(String(p.values.ownerId).toLowerCase());
+  if (!sent.size) return pending;
+  const ids = [...sent].filter((id) => UUID_RE.test(id));
+  const { rows } = ids.length
+    ? await run.trx.raw(`SELECT id FROM ${SYSTEM_SCHEMA}.users WHERE id = ANY(?::uuid[]) AND active`, [ids])
+    : { rows: [] };
+  const active = new Set((rows as Array<{ id: string }>).map((r) => r.id));
+  return pending.filter((p) => {
+    const owner = String(p.values.ownerId);
+    if (!p.ownerSent || active.has(owner.toLowerCase())) return true;
+    run.out.fail(p.index, new StrataError(422, 'invalid_owner', 'The owner must be an active user',
+      [{ field: 'ownerId', code: 'reference', message: `No active user with id ${owner.slice(0, 40)}` }]));
+    return false;
+  });
 }
 
 /** References of every pending record, one query per reference field: the failing ones leave. */
@@ -265,38 +290,72 @@ async function takeAutonumbersFor(trx: Knex.Transaction, object: DeployedObject,
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** Column names a pending row may set. */
-const columnCache = new WeakMap<DeployedObject, Set<string>>();
-function writableColumns(object: DeployedObject): Set<string> {
+/**
+ * How a column travels in the multi-row INSERT: as one array parameter of `param` type per
+ * column, unnested into rows; `select` turns the unnested value (alias `u.cN`) into the column.
+ */
+interface Column {
+  name: string;
+  param: string;
+  select: (value: string) => string;
+  encode: (v: unknown) => unknown;
+}
+
+const plain = (v: unknown) => (v === undefined ? null : v);
+const SYSTEM_UUIDS = ['id', 'ownerId', 'createdBy', 'updatedBy'];
+
+const columnCache = new WeakMap<DeployedObject, Map<string, Column>>();
+function columnsOf(object: DeployedObject): Map<string, Column> {
   let cols = columnCache.get(object);
-  if (!cols) {
-    cols = new Set(['id', 'ownerId', 'createdBy', 'updatedBy', ...object.fields.map((f) => f.name)]);
-    columnCache.set(object, cols);
+  if (cols) return cols;
+  cols = new Map();
+  for (const name of SYSTEM_UUIDS) cols.set(name, { name, param: 'uuid', select: (v) => v, encode: plain });
+  for (const f of object.fields) {
+    if (f.type === 'json') {
+      // As create.ts stores it: JSON null is SQL NULL, so `isNull` filters find it.
+      cols.set(f.name, { name: f.name, param: 'text', select: (v) => `${v}::jsonb`, encode: (v) => (v === undefined || v === null ? null : JSON.stringify(v)) });
+    } else if (f.type === 'multipicklist') {
+      // An array per row cannot be unnested from a 2-D array: it travels as JSON text.
+      cols.set(f.name, {
+        name: f.name, param: 'text',
+        select: (v) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(${v}::json)) END`,
+        encode: (v) => (v === undefined || v === null ? null : JSON.stringify(v)),
+      });
+    } else {
+      cols.set(f.name, { name: f.name, param: columnType(f), select: (v) => v, encode: plain });
+    }
   }
+  columnCache.set(object, cols);
   return cols;
 }
 
 /**
  * INSERTs the rows, writes a `record.created` event per row and NOTIFYs each, in one
- * statement: the rows travel as one JSON array that PostgreSQL reads with the table's own
- * column types (json_populate_recordset), so a chunk is one parse and one round trip.
+ * statement and one round trip: each column travels as one array, in the column's own type,
+ * and `unnest` makes the rows of them.
  */
 async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: Pending[]): Promise<void> {
   await takeAutonumbersFor(trx, object, pending.map((p) => p.values));
-  const allowed = writableColumns(object);
-  const cols = new Set<string>(['id', 'ownerId', 'createdBy', 'updatedBy']);
-  const rows: Values[] = new Array<Values>(pending.length);
-  for (let i = 0; i < pending.length; i++) {
+  const known = columnsOf(object);
+  const present = new Set<string>(SYSTEM_UUIDS);
+  for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
+  const cols = [...present].map((name) => known.get(name) as Column);
+  const n = pending.length;
+  const arrays = cols.map(() => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
     const p = pending[i];
-    for (const k in p.values) if (p.values[k] !== undefined && allowed.has(k)) cols.add(k);
-    rows[i] = { ...p.values, id: p.id, createdBy: ctx.user.id, updatedBy: ctx.user.id };
+    const v = p.values;
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j];
+      arrays[j][i] = c.name === 'id' ? p.id : c.name === 'createdBy' || c.name === 'updatedBy' ? ctx.user.id : c.encode(v[c.name]);
+    }
   }
-  const list = [...cols].map(ident).join(', ');
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
   await trx.raw(
     `WITH ins AS (
-       INSERT INTO ${table} (${list})
-       SELECT ${list} FROM json_populate_recordset(NULL::${table}, ?::json)
+       INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
+       SELECT ${cols.map((c, j) => c.select(`u.c${j}`)).join(', ')}
+       FROM unnest(${cols.map((c) => `?::${c.param}[]`).join(', ')}) AS u(${cols.map((_, j) => `c${j}`).join(', ')})
        RETURNING "id", "ownerId"
      ), ev AS (
        INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
@@ -307,7 +366,8 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
        'type', 'record.created', 'object', ?::text, 'recordId', ev.record_id, 'ownerId', ev.owner_id, 'actor', ?::uuid,
        'id', ev.id, 'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)) AS n
      FROM ev`,
-    [JSON.stringify(rows), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+    // knex's types know arrays of one type only; pg takes arrays with nulls in them as well.
+    [...arrays, object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id] as unknown as readonly Knex.RawBinding[],
   );
 }
 
@@ -321,11 +381,12 @@ async function insertChunk(run: Run, rows: Pending[], inserted: Pending[]): Prom
   try {
     await savepoint(trx, (sp) => insertRows(sp, ctx, object, rows));
   } catch (err) {
+    const e = rowError(object, err);
+    if (!e) throw err;
     if (rows.length === 1) {
-      out.fail(rows[0].index, asRecordError(object, err));
+      out.fail(rows[0].index, e);
       return;
     }
-    if (!writeError(object, err)) throw err;
     const half = Math.ceil(rows.length / 2);
     await insertChunk(run, rows.slice(0, half), inserted);
     await insertChunk(run, rows.slice(half), inserted);
@@ -335,25 +396,57 @@ async function insertChunk(run: Run, rows: Pending[], inserted: Pending[]): Prom
   inserted.push(...rows);
 }
 
-/** Creates: pure steps in memory, then set-based writes (see the top of this file). */
-async function createMany(run: Run, items: Item[]): Promise<void> {
-  const { ctx, object, trx, out } = run;
-  if (ctx.hooks?.beforeSave) {
-    for (const it of items) await createOne(run, it);
-    return;
-  }
-  let pending: Pending[] = [];
-  for (const { index, input } of items) {
+/** Records of pure work between two turns of the event loop (see prepareChunk). */
+const PREPARE_SLICE = 100;
+
+/**
+ * The pure steps for a chunk of records. It yields to the event loop every few records, so
+ * that the chunk being written meanwhile goes on (its statements are sent and answered):
+ * PostgreSQL inserts one chunk while JavaScript validates the next.
+ */
+async function prepareChunk(run: Run, items: Item[]): Promise<Pending[]> {
+  const { ctx, object, out } = run;
+  const pending: Pending[] = [];
+  for (let i = 0; i < items.length; i++) {
+    if (i % PREPARE_SLICE === 0) await nextTurn();
+    const { index, input } = items[i];
     try {
-      pending.push({ index, id: randomUUID(), values: prepareCreate(ctx, object, input) });
+      pending.push({ index, id: randomUUID(), values: prepareCreate(ctx, object, input), ownerSent: input.ownerId !== undefined });
     } catch (err) {
       out.fail(index, asRecordError(object, err));
     }
   }
+  return pending;
+}
+
+async function writeChunk(run: Run, pending: Pending[], inserted: Pending[]): Promise<void> {
   if (!pending.length) return;
-  pending = await checkReferencesOf(run, pending);
+  const valid = await checkReferencesOf(run, await checkOwnersOf(run, pending));
+  if (valid.length) await insertChunk(run, valid, inserted);
+}
+
+/** Creates: pure steps in memory, then set-based writes (see the top of this file). */
+async function createMany(run: Run, items: Item[]): Promise<void> {
+  const { ctx, object, trx } = run;
+  if (ctx.hooks?.beforeSave) {
+    for (const it of items) await createOne(run, it);
+    return;
+  }
   const inserted: Pending[] = [];
-  for (let i = 0; i < pending.length; i += INSERT_CHUNK) await insertChunk(run, pending.slice(i, i + INSERT_CHUNK), inserted);
+  let ready = await prepareChunk(run, items.slice(0, INSERT_CHUNK));
+  for (let start = 0; start < items.length; start += INSERT_CHUNK) {
+    // Write this chunk while the next one goes through the pure steps; the failure of a
+    // write is held (not left unhandled) until the preparation is done.
+    const writing = writeChunk(run, ready, inserted).then(() => null, (error: unknown) => ({ error }));
+    let next: Pending[] = [];
+    try {
+      next = await prepareChunk(run, items.slice(start + INSERT_CHUNK, start + 2 * INSERT_CHUNK));
+    } finally {
+      const failed = await writing;
+      if (failed) throw failed.error;
+    }
+    ready = next;
+  }
   if (!inserted.length) return;
   // Every parent the new rows point at, refreshed once for the whole batch.
   const refs = new Map<string, Set<string>>();
@@ -422,7 +515,7 @@ function keyOf(field: DeployedField, v: unknown): string | undefined {
   if (field.type === 'integer') return Number.isSafeInteger(v) ? String(v) : undefined;
   if (field.type === 'decimal' || field.type === 'currency' || field.type === 'percent') return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
   if (typeof v !== 'string' || v === '') return undefined;
-  if (field.type === 'reference') return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : undefined;
+  if (field.type === 'reference') return UUID_RE.test(v) ? v.toLowerCase() : undefined;
   return v;
 }
 
@@ -488,33 +581,34 @@ export async function bulkRecords(ctx: RecordContext, objectName: string, body: 
   const object = objectOf(ctx, objectName);
   const req = parseBulkRequest(ctx, object, body);
   if (req.operation === 'create' && !ctx.access.canCreate(object)) throw forbidden(`You may not create ${object.pluralLabel ?? object.name}`);
-  const out = new Outcome(req.records.length);
-  if (!req.records.length) return out.summary();
-  const after: AfterSave[] = [];
-  const createdIds: string[] = [];
+  if (!req.records.length) return new Outcome(0).summary();
+  // inTransaction retries the whole batch after a deadlock: each attempt starts afresh.
+  const last: { run?: Run } = {};
   try {
-    await ctx.knex.transaction(async (trx) => {
-      const run: Run = { ctx, object, trx, out, after, createdIds };
+    await inTransaction(ctx, undefined, async (trx) => {
+      const run: Run = { ctx, object, trx, out: new Outcome(req.records.length), after: [], createdIds: [] };
+      last.run = run;
       switch (req.operation) {
         case 'create': await createMany(run, req.records.map((input, index) => ({ index, input }))); break;
         case 'update': await updateEach(run, req.records); break;
         case 'delete': await deleteEach(run, req.records); break;
         case 'upsert': await upsertMany(run, req.records, req.upsertKey as DeployedField); break;
       }
-      if (req.allOrNothing && out.failed) throw new RollBack();
+      if (req.allOrNothing && run.out.failed) throw new RollBack();
     });
   } catch (err) {
-    if (err instanceof RollBack) throw allOrNothingError(out, req.records.length);
+    if (err instanceof RollBack && last.run) throw allOrNothingError(last.run.out, req.records.length);
     throw err;
   }
+  const run = last.run as Run;
   // After commit: after-save hooks, whose failures do not undo the save.
   const afterSave = ctx.hooks?.afterSave;
-  if (afterSave && createdIds.length) {
-    for (let i = 0; i < createdIds.length; i += INSERT_CHUNK) {
-      const { rows } = await ctx.knex.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, object.name, createdIds.slice(i, i + INSERT_CHUNK)]);
-      for (const row of rows as Values[]) after.push(() => afterSave(ctx, object, row, undefined));
+  if (afterSave && run.createdIds.length) {
+    for (let i = 0; i < run.createdIds.length; i += INSERT_CHUNK) {
+      const { rows } = await ctx.knex.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, object.name, run.createdIds.slice(i, i + INSERT_CHUNK)]);
+      for (const row of rows as Values[]) run.after.push(() => afterSave(ctx, object, row, undefined));
     }
   }
-  for (const fn of after) await fn();
-  return out.summary();
+  for (const fn of run.after) await fn();
+  return run.out.summary();
 }

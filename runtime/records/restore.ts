@@ -14,21 +14,22 @@ import { parentRefs, refreshRollups } from './rollups.ts';
 import { toRecord, type ApiRecord } from './serialize.ts';
 import { inTransaction } from './transaction.ts';
 
-// Timestamps come back to JavaScript with millisecond precision; PostgreSQL keeps microseconds.
-const SAME_DELETE = `date_trunc('milliseconds', "_deletedAt") = ?::timestamptz`;
+// Deleted in the same transaction as the record restored: the same now(), to the microsecond.
+// The instant travels as PostgreSQL's own text (a JavaScript Date would cut it to milliseconds).
+const SAME_DELETE = `"_deletedAt" = ?::timestamptz`;
 
-async function undelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], deletedAt: unknown, user: Caller, depth: number): Promise<Array<Record<string, unknown>>> {
+async function undelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], deletedAt: string, user: Caller, depth: number): Promise<Array<Record<string, unknown>>> {
   if (!ids.length || depth > 8) return [];
   let rows: Array<Record<string, unknown>>;
   try {
-    rows = await trx.withSchema(DATA_SCHEMA).table(object.name).whereIn('id', ids).whereRaw(SAME_DELETE, [deletedAt as string])
+    rows = await trx.withSchema(DATA_SCHEMA).table(object.name).whereIn('id', ids).whereRaw(SAME_DELETE, [deletedAt])
       .update({ _deletedAt: null, _deletedBy: null }).returning('*');
   } catch (err) {
     throw uniqueConflict(object, err) ?? err;
   }
   for (const ref of referencesTo(registry, object.name)) {
     if (ref.onDelete !== 'cascade') continue;
-    const children = await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn(ref.field, ids).whereRaw(SAME_DELETE, [deletedAt as string]).select('id') as Array<{ id: string }>;
+    const children = await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn(ref.field, ids).whereRaw(SAME_DELETE, [deletedAt]).select('id') as Array<{ id: string }>;
     await undelete(trx, registry, ref.object, children.map((c) => c.id), deletedAt, user, depth + 1);
   }
   await refreshRollups(trx, registry, object.name, parentRefs(registry, object, ...rows), user);
@@ -42,7 +43,9 @@ export async function restoreRecord(ctx: RecordContext, objectName: string, id: 
     const deleted = await loadRow(trx, ctx, object, id, { action: 'delete', forUpdate: true, deleted: true });
     // Its parents must still be live: a restore never leaves a dangling reference.
     await checkReferences(trx, ctx.registry, object, deleted);
-    const [restored] = await undelete(trx, ctx.registry, object, [deleted.id as string], deleted._deletedAt, ctx.user, 0);
+    const { rows } = await trx.raw(`SELECT "_deletedAt"::text AS at FROM ??.?? WHERE id = ?`, [DATA_SCHEMA, object.name, deleted.id as string]);
+    const deletedAt = (rows as Array<{ at: string }>)[0].at;
+    const [restored] = await undelete(trx, ctx.registry, object, [deleted.id as string], deletedAt, ctx.user, 0);
     return restored;
   });
   return toRecord(object, row, ctx.access);

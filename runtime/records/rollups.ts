@@ -75,7 +75,10 @@ async function recompute(trx: Knex.Transaction, registry: RegistryDoc, parent: D
  * UPDATE of its own lets the UPDATE after it start, and read, after the other commits.
  */
 async function lockRows(trx: Knex.Transaction, object: DeployedObject, ids: string[]): Promise<void> {
-  await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE`, [DATA_SCHEMA, object.name, ids]);
+  // NO KEY UPDATE is the lock the UPDATE takes anyway: it does not conflict with the KEY SHARE
+  // locks that inserting children take on the parent through their foreign key (FOR UPDATE
+  // would, and two writers of children of one parent would deadlock).
+  await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ANY(?::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [DATA_SCHEMA, object.name, ids]);
 }
 
 /**

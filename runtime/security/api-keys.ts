@@ -10,7 +10,13 @@ export const API_KEY_PREFIX = 'sk_';
 
 export interface ApiKeyInfo { id: string; name: string; prefix: string; role: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 
-export async function createApiKey(knex: Knex, owner: User, input: { name?: unknown; role?: unknown }, knownRoles: string[]): Promise<{ id: string; key: string }> {
+/**
+ * `owner` is the caller as authenticated: through a key with a role, `owner.roles` is that one
+ * role, and `viaKeyRole` makes a key made with it carry the same role (else a restricted key
+ * could mint an unrestricted one).
+ */
+export async function createApiKey(knex: Knex, owner: User, input: { name?: unknown; role?: unknown }, knownRoles: string[], viaKeyRole: string | null = null): Promise<{ id: string; key: string }> {
+  if (viaKeyRole !== null && (input.role === undefined || input.role === null)) input = { ...input, role: viaKeyRole };
   const problems = [];
   if (typeof input.name !== 'string' || !input.name.trim() || input.name.length > 100) problems.push({ field: 'name', code: 'required', message: 'Name the key (at most 100 characters)' });
   if (input.role !== undefined && input.role !== null) {
@@ -27,7 +33,7 @@ export async function createApiKey(knex: Knex, owner: User, input: { name?: unkn
   return { id: rows[0].id as string, key };
 }
 
-export async function resolveApiKey(knex: Knex, key: string): Promise<{ user: User; keyId: string } | undefined> {
+export async function resolveApiKey(knex: Knex, key: string): Promise<{ user: User; keyId: string; role: string | null } | undefined> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return undefined;
   const { rows } = await knex.raw(
     `UPDATE ${T} k SET last_used_at = now() FROM ${SYSTEM_SCHEMA}.users u
@@ -38,11 +44,20 @@ export async function resolveApiKey(knex: Knex, key: string): Promise<{ user: Us
   const r = rows[0];
   if (!r) return undefined;
   const user = toUser(r);
-  return { user: r.key_role ? { ...user, roles: [r.key_role as string] } : user, keyId: r.key_id as string };
+  return { user: { ...user, roles: keyRoles(user.roles, r.key_role as string | null) }, keyId: r.key_id as string, role: (r.key_role as string | null) ?? null };
+}
+
+/**
+ * What a key may do: its role, but never more than its owner holds now (a key made while the
+ * owner was an admin stops acting as admin when they are demoted); without a role, the owner's.
+ */
+export function keyRoles(ownerRoles: string[], keyRole: string | null): string[] {
+  if (!keyRole) return ownerRoles;
+  return ownerRoles.includes(keyRole) || ownerRoles.includes('admin') ? [keyRole] : [];
 }
 
 export async function revokeApiKey(knex: Knex, actor: User, id: string): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('No such API key');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('No such API key');
   const { rowCount } = await knex.raw(
     `UPDATE ${T} SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL AND (user_id = ? OR ?)`,
     [id, actor.id, actor.roles.includes('admin')],

@@ -22,6 +22,7 @@ interface UserRow {
 
 const T = `${SYSTEM_SCHEMA}.users`;
 const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toUser(r: UserRow): User {
   return { id: r.id, email: r.email, name: r.name, roles: r.roles, managerId: r.manager_id, active: r.active, mfaEnabled: r.mfa_enabled };
@@ -74,6 +75,12 @@ export async function findUserByEmail(knex: Knex, email: string): Promise<(User 
   return r ? { ...toUser(r), passwordHash: r.password_hash } : undefined;
 }
 
+export async function findUserById(knex: Knex, id: string): Promise<User | undefined> {
+  if (!UUID_RE.test(id)) return undefined;
+  const { rows } = await knex.raw(`SELECT * FROM ${T} WHERE id = ?`, [id]);
+  return rows[0] ? toUser(rows[0] as UserRow) : undefined;
+}
+
 export async function listUsers(knex: Knex): Promise<User[]> {
   const { rows } = await knex.raw(`SELECT * FROM ${T} ORDER BY created_at, email`);
   return (rows as UserRow[]).map(toUser);
@@ -102,7 +109,7 @@ export async function ensureFirstAdmin(knex: Knex, env: NodeJS.ProcessEnv): Prom
  * sessions and revokes their API keys at once.
  */
 export async function updateUser(knex: Knex, id: string, input: Record<string, unknown>, knownRoles: string[]): Promise<User> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new StrataError(404, 'not_found', 'No such user');
+  if (!UUID_RE.test(id)) throw new StrataError(404, 'not_found', 'No such user');
   const allowed = new Set(['name', 'role', 'roles', 'manager', 'active', 'password']);
   const problems: FieldProblem[] = [];
   for (const k of Object.keys(input)) if (!allowed.has(k)) problems.push({ field: k, code: 'unknown_field', message: `Users have no field ${k}` });
@@ -121,7 +128,7 @@ export async function updateUser(knex: Knex, id: string, input: Record<string, u
     else set.active = input.active;
   }
   if (input.manager !== undefined) {
-    if (input.manager !== null && (typeof input.manager !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.manager))) problems.push({ field: 'manager', code: 'type', message: 'manager is a user id or null' });
+    if (input.manager !== null && (typeof input.manager !== 'string' || !UUID_RE.test(input.manager))) problems.push({ field: 'manager', code: 'type', message: 'manager is a user id or null' });
     else if (input.manager === id) problems.push({ field: 'manager', code: 'cycle', message: 'A user cannot manage themselves' });
     else set.manager_id = input.manager;
   }
@@ -133,6 +140,8 @@ export async function updateUser(knex: Knex, id: string, input: Record<string, u
   if (problems.length) throw new StrataError(400, 'invalid_user', 'The change is not valid', problems);
   return knex.transaction(async (trx) => {
     if (set.manager_id) {
+      const { rows: found } = await trx.raw(`SELECT 1 FROM ${T} WHERE id = ?`, [set.manager_id as string]);
+      if (!found.length) throw new StrataError(422, 'unknown_manager', 'No such manager', [{ field: 'manager', code: 'not_found', message: 'No user with that id' }]);
       // The hierarchy must stay a tree: the new manager may not be under this user.
       const { rows } = await trx.raw(
         `WITH RECURSIVE up AS (SELECT id, manager_id, 0 AS d FROM ${T} WHERE id = ? UNION SELECT u.id, u.manager_id, up.d + 1 FROM ${T} u JOIN up ON u.id = up.manager_id WHERE up.d < 64)

@@ -20,6 +20,8 @@ declare module 'fastify' {
     /** The caller and everyone under them (only looked up when a role grants `team`). */
     teamIds?: string[];
     apiKeyId?: string;
+    /** The role the API key is limited to (null: the key acts with all its owner's roles). */
+    apiKeyRole?: string | null;
   }
   interface FastifyContextConfig {
     /** Reachable without signing in. */
@@ -40,13 +42,19 @@ export function credentialOf(request: FastifyRequest): string | undefined {
   return bearerOf(request) ?? request.cookies?.[SESSION_COOKIE];
 }
 
+/**
+ * Whether a cookie-authenticated write comes from our own pages. Browsers send Origin on every
+ * POST/PATCH/DELETE (and Sec-Fetch-Site); a request with neither comes from no browser page.
+ * `same-site` is refused too: a sibling subdomain gets a SameSite=Strict cookie sent along.
+ */
 function sameOrigin(request: FastifyRequest): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site') return false;
+  if (site === 'cross-site' || site === 'same-site') return false;
   const origin = request.headers.origin;
-  if (!origin) return true;
+  if (origin === undefined) return true;
   try {
-    return new URL(origin).host === request.headers.host;
+    // Both sides parsed alike, so a default port written out or left off compares equal.
+    return new URL(origin).host === new URL(`${request.protocol}://${request.host}`).host;
   } catch {
     return false;
   }
@@ -54,7 +62,9 @@ function sameOrigin(request: FastifyRequest): boolean {
 
 export function registerAuth(app: FastifyInstance, engine: Engine): void {
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The route's own pattern: `/%61pi/users` reaches /api/users too, so the raw URL is not enough.
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/api/')) return;
     if (request.routeOptions.config?.public) return;
     const bearer = bearerOf(request);
     const token = bearer ?? request.cookies?.[SESSION_COOKIE];
@@ -65,6 +75,7 @@ export function registerAuth(app: FastifyInstance, engine: Engine): void {
       if (key) {
         user = key.user;
         request.apiKeyId = key.keyId;
+        request.apiKeyRole = key.role;
       }
     } else {
       user = await resolveSession(engine.knex, token);
@@ -87,6 +98,13 @@ export function registerAuth(app: FastifyInstance, engine: Engine): void {
 export function requireUser(request: FastifyRequest): User {
   if (!request.user) throw unauthorized();
   return request.user;
+}
+
+/** For what only a signed-in person may do (not a script holding an API key): MFA set-up. */
+export function requireSession(request: FastifyRequest): User {
+  const user = requireUser(request);
+  if (request.apiKeyId) throw forbidden('Sign in to do this; an API key cannot');
+  return user;
 }
 
 export function requireAdmin(request: FastifyRequest): User {

@@ -10,7 +10,7 @@ import { audit } from '../../runtime/security/audit.ts';
 import { hashPassword, verifyPassword } from '../../runtime/security/passwords.ts';
 import { createSession, endSession, SESSION_ABSOLUTE_HOURS } from '../../runtime/security/sessions.ts';
 import { findUserByEmail } from '../../runtime/security/users.ts';
-import { credentialOf, requireUser, SESSION_COOKIE } from '../plugins/auth.ts';
+import { credentialOf, requireSession, requireUser, SESSION_COOKIE } from '../plugins/auth.ts';
 
 export function authRoutes(app: FastifyInstance, engine: Engine): void {
   // Verifying against a real hash when the user is unknown keeps timing the same either way.
@@ -62,9 +62,10 @@ export function authRoutes(app: FastifyInstance, engine: Engine): void {
 
   app.get('/api/auth/me', async (request) => requireUser(request));
 
-  app.post('/api/auth/mfa/setup', async (request) => setupMfa(engine.knex, requireUser(request)));
+  // A stolen key must not be able to put its own authenticator on the account.
+  app.post('/api/auth/mfa/setup', async (request) => setupMfa(engine.knex, requireSession(request)));
   app.post('/api/auth/mfa/enable', async (request, reply) => {
-    const user = requireUser(request);
+    const user = requireSession(request);
     await enableMfa(engine.knex, user, (request.body as { totp?: unknown } | undefined)?.totp);
     await audit(engine.knex, { action: 'mfa.enable', actorId: user.id, actorEmail: user.email, ip: request.ip });
     return reply.code(204).send();
@@ -74,7 +75,7 @@ export function authRoutes(app: FastifyInstance, engine: Engine): void {
   app.post('/api/auth/api-keys', async (request, reply) => {
     const user = requireUser(request);
     const roles = ['admin', ...engine.registry.current.roles.map((r) => r.name)];
-    const created = await createApiKey(engine.knex, user, (request.body ?? {}) as { name?: unknown; role?: unknown }, roles);
+    const created = await createApiKey(engine.knex, user, (request.body ?? {}) as { name?: unknown; role?: unknown }, roles, request.apiKeyRole ?? null);
     await audit(engine.knex, { action: 'api_key.create', actorId: user.id, actorEmail: user.email, target: created.id, ip: request.ip });
     return reply.code(201).send(created);
   });

@@ -110,6 +110,10 @@ class SseStream {
     const { res, deps } = this;
     res.on('close', () => this.close());
     res.on('error', () => this.close());
+    if (res.destroyed || res.socket?.destroyed) {
+      this.close(); // the client left before we began: its 'close' has already fired
+      return;
+    }
     res.socket?.setNoDelay(true);
     res.writeHead(200, {
       ...headers,
@@ -190,7 +194,11 @@ class SseStream {
   }
 
   private write(chunk: string): void {
-    if (this.closed || this.res.writableEnded || this.res.destroyed) return;
+    if (this.closed) return;
+    if (this.res.writableEnded || this.res.destroyed) {
+      this.close();
+      return;
+    }
     this.res.write(chunk);
     if (this.res.writableLength > this.deps.opts.maxBufferedBytes) this.close();
   }
@@ -245,6 +253,12 @@ export function eventRoutes(app: FastifyInstance, engine: Engine, options: Event
     streams.add(stream);
     void stream.done.then(() => streams.delete(stream));
     reply.hijack();
-    await stream.start(plainHeaders(reply));
+    try {
+      await stream.start(plainHeaders(reply));
+    } catch (err) {
+      // The reply is ours now: a failure ends this stream, never the server.
+      request.log.warn({ err }, 'record event stream failed to start');
+      stream.close();
+    }
   });
 }

@@ -4,7 +4,7 @@ import type { Engine } from '../../runtime/engine.ts';
 import { forbidden } from '../../runtime/errors.ts';
 import { audit } from '../../runtime/security/audit.ts';
 import { policyFor } from '../../runtime/security/policy.ts';
-import { createUser, listUsers, updateUser } from '../../runtime/security/users.ts';
+import { createUser, findUserById, listUsers, updateUser } from '../../runtime/security/users.ts';
 import { readAuditLog } from '../../runtime/security/audit.ts';
 import { requireAdmin, requireUser } from '../plugins/auth.ts';
 
@@ -37,7 +37,11 @@ export function userRoutes(app: FastifyInstance, engine: Engine): void {
   app.patch<{ Params: { id: string } }>('/api/users/:id', async (request) => {
     const actor = requireUserManager(engine, request);
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (!actor.roles.includes('admin') && (body.roles !== undefined || body.role !== undefined)) throw forbidden('Only an admin may change roles');
+    if (!actor.roles.includes('admin')) {
+      if (body.roles !== undefined || body.role !== undefined) throw forbidden('Only an admin may change roles');
+      // Else a user manager could set an admin's password, sign in as them and be admin.
+      if ((await findUserById(engine.knex, request.params.id))?.roles.includes('admin')) throw forbidden('Only an admin may change an admin');
+    }
     const user = await updateUser(engine.knex, request.params.id, body, knownRoles());
     await audit(engine.knex, { action: 'user.update', actorId: actor.id, actorEmail: actor.email, target: user.email, ip: request.ip, detail: body.password === undefined ? body : { ...body, password: '***' } });
     return user;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { TYPES_PACKAGE } from './records/fixtures.ts';
 
 interface Item { index: number; status: string; id?: string; error?: { status: number; code: string; message: string; errors?: Array<{ field: string; code: string }> } }
 interface Result { results: Item[]; created: number; updated: number; deleted: number; failed: number }
@@ -53,6 +54,17 @@ describe('POST /api/records/:object/bulk — create', () => {
     expect(got.statusCode).toBe(200);
     expect(got.json()).toMatchObject({ name: 'Mixed A', industry: 'retail', version: 1, ownerId: expect.any(String), createdBy: expect.any(String) });
     expect(await count('account', `name LIKE 'Mixed %'`)).toBe(2);
+  });
+
+  it('checks the owners sent, as a single create does', async () => {
+    const mine = await create('account', { name: 'Owner probe' });
+    const res = await bulk('account', { operation: 'create', records: [
+      { name: 'Owned 1', ownerId: mine.ownerId },
+      { name: 'Owned 2', ownerId: '00000000-0000-4000-8000-000000000000' },
+      { name: 'Owned 3', ownerId: 'not-a-user-id' },
+    ] });
+    expect(res.body.results.map((r) => r.error?.status ?? r.status)).toEqual(['created', 422, 400]);
+    expect(res.body.results[1].error).toMatchObject({ code: 'invalid_owner', errors: [{ field: 'ownerId', code: 'reference' }] });
   });
 
   it('writes a record.created event for each created record', async () => {
@@ -116,6 +128,44 @@ describe('POST /api/records/:object/bulk — create', () => {
     expect(ok.status).toBe('created');
     const got = (await t.api('GET', `/api/records/account/${ok.id as string}`)).json();
     expect(got.customer_code).toBe('UQ-1100');
+  });
+});
+
+describe('every field type', () => {
+  it('stores each value exactly as a single create does', async () => {
+    expect((await t.engine.deploy(TYPES_PACKAGE)).applied).toBe(true);
+    const account = await create('account', { name: 'Types Co' });
+    const samples: Rec[] = [
+      {
+        title: 'Quote "x" \\ y', notes: 'multi\nline, {braces}', body: '<p>hi</p>', phone: '+1 555 0100',
+        site: 'https://example.com/a?b=c', qty: 3, ratio: 1.125, price: 19.99, pct: 12.5, active: false, day: '2024-02-29',
+        at: '2024-03-01T10:20:30.123Z', color: 'green', tags: ['a', 'c'], account: account.id,
+        meta: { k: [1, 'two', null], nested: { x: true }, quote: '"' },
+      },
+      { title: 'Nulls', meta: null, tags: [], notes: null, qty: null },
+      { title: 'NULL', tags: ['b'], meta: 'just a string' },
+      { title: 'Defaults only' },
+    ];
+    const single = [];
+    for (const [i, s] of samples.entries()) single.push(await create('specimen', { ...s, email: `single${i}@example.com` }));
+    const res = await bulk('specimen', { operation: 'create', records: samples.map((s, i) => ({ ...s, email: `bulk${i}@example.com` })) });
+    expect(res.body).toMatchObject({ created: samples.length, failed: 0 });
+    const strip = (r: Rec) => {
+      const { id: _id, createdAt: _c, updatedAt: _u, code, email: _e, ...rest } = r;
+      expect(code).toMatch(/^T-\d{4}$/);
+      return rest;
+    };
+    for (const [i, item] of res.body.results.entries()) {
+      const got = (await t.api('GET', `/api/records/specimen/${item.id as string}`)).json();
+      expect(strip(got)).toEqual(strip(single[i]));
+    }
+    // The same values are stored, not only returned: JSON null, empty arrays, NULLs alike.
+    const { rows } = await t.engine.knex.raw(
+      `SELECT title, meta IS NULL AS meta_sql_null, meta = 'null'::jsonb AS meta_json_null, tags, notes IS NULL AS notes_null
+         FROM crm.specimen ORDER BY title, email`);
+    const pairs = new Map<string, unknown[]>();
+    for (const r of rows as Rec[]) pairs.set(r.title as string, [...(pairs.get(r.title as string) ?? []), r]);
+    for (const [title, both] of pairs) expect(both[0], title).toEqual(both[1]);
   });
 });
 

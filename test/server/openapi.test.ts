@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import type { OpenApiDocument } from '../../runtime/openapi/document.ts';
+import { createUser } from '../../runtime/security/users.ts';
 import { openApiProblems, schemaValidator } from '../runtime/openapi/check.ts';
 
 let t: TestApp;
@@ -56,6 +57,28 @@ describe('GET /api/openapi.json', () => {
     expect(problem.statusCode).toBe(400);
     expect(validate('Problem', problem.json())).toEqual([]);
     expect(validate('AccountInput', { bogus: true })).not.toEqual([]);
+  });
+
+  it('is tailored to the caller\'s roles: hidden fields are absent, read-only ones not writable', async () => {
+    const knownRoles = ['admin', ...t.engine.registry.current.roles.map((r) => r.name)];
+    await createUser(t.engine.knex, { email: 'rep.openapi@example.com', password: 'a long openapi passphrase', role: 'sales_rep' }, knownRoles);
+    const token = await t.login('rep.openapi@example.com', 'a long openapi passphrase');
+    const res = await t.api('GET', '/api/openapi.json', undefined, { token });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as OpenApiDocument;
+    expect(openApiProblems(doc)).toEqual([]);
+    // crm-core's sales_rep: contact.birthdate none, account.annual_revenue read, products read-only
+    expect(doc.components.schemas.Contact.properties?.birthdate).toBeUndefined();
+    expect(doc.components.schemas.ContactInput.properties?.birthdate).toBeUndefined();
+    expect(doc.components.schemas.Account.properties?.annual_revenue).toMatchObject({ readOnly: true });
+    expect(doc.components.schemas.AccountInput.properties?.annual_revenue).toBeUndefined();
+    expect(doc.paths['/api/records/product']?.get).toBeDefined();
+    expect(doc.paths['/api/records/product']?.post).toBeUndefined();
+    expect(doc.paths['/api/records/account']?.post).toBeDefined();
+    // the admin's document is another one
+    const admin = (await fetchDoc()) as OpenApiDocument;
+    expect(admin.components.schemas.Contact.properties?.birthdate).toBeDefined();
+    expect(res.headers.etag).not.toBe((await t.api('GET', '/api/openapi.json')).headers.etag);
   });
 
   it('is regenerated when a deploy changes the metadata', async () => {

@@ -291,6 +291,10 @@ describe('invalid values: 422', () => {
     const ok = await create(t, 'opportunity', { name: 'Big deal', account: acc.id, stage: 'closed_won', amount: 5000, close_date: '2024-06-30' });
     // On update the rule sees the whole record: clearing the close date of a won deal fails.
     expectProblem(await t.api('PATCH', `/api/records/opportunity/${ok.id}`, { close_date: null }), 422, 'close_date', 'won_needs_close_date');
+    // Rules see the record's own id on update (crm-core: an account is not its own parent).
+    const self = await account();
+    expectProblem(await t.api('PATCH', `/api/records/account/${self.id}`, { parent_account: self.id }), 422, 'parent_account', 'not_own_parent');
+    expect((await patch(t, 'account', self.id, { parent_account: acc.id })).parent_account).toBe(acc.id);
     // Several rules at once.
     const two = await t.api('POST', '/api/records/opportunity', { name: 'x', account: acc.id, stage: 'closed_won' });
     expect(problem(two).errors?.map((e) => e.code).sort()).toEqual(['won_needs_amount', 'won_needs_close_date']);

@@ -1,26 +1,123 @@
-/** The studio (for admins): object manager, layouts, rules, roles. */
-import { Link as RouterLink } from 'react-router';
-import { AppBar, Box, Button, List, ListItem, ListItemText, Paper, Toolbar, Typography } from '@mui/material';
-import { useMetadata } from '../api/hooks.ts';
+/**
+ * The studio (/studio, for admins and roles with the `studio` ability): objects with their
+ * fields, layouts, list views and rules; roles; packages; the recycle bin. Every save is a
+ * deploy of the package `custom` (see customBundle.ts and DeployDialog.tsx).
+ */
+import { lazy, Suspense, useState } from 'react';
+import { Link as RouterLink, Navigate, Route, Routes, useLocation } from 'react-router';
+import {
+  AppBar, Box, Button, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Paper,
+  Toolbar, Typography, useMediaQuery,
+} from '@mui/material';
+import { useTheme } from '@mui/material/styles';
+import MenuIcon from '@mui/icons-material/Menu';
+import ViewModule from '@mui/icons-material/ViewModule';
+import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
+import Inventory2 from '@mui/icons-material/Inventory2';
+import DeleteOutline from '@mui/icons-material/DeleteOutline';
+import LockOutlined from '@mui/icons-material/LockOutlined';
+import { Loading } from '../App.tsx';
+import { useStudioAccess } from './studioApi.ts';
+import { DeployProvider } from './useDeploy.tsx';
 
-export default function StudioShell() {
-  const meta = useMetadata();
+const ObjectList = lazy(() => import('./ObjectList.tsx'));
+const ObjectEditor = lazy(() => import('./ObjectEditor.tsx'));
+const RoleList = lazy(() => import('./RoleList.tsx'));
+const RoleEditor = lazy(() => import('./RoleEditor.tsx'));
+const PackagesPage = lazy(() => import('./PackagesPage.tsx'));
+const RecycleBin = lazy(() => import('./RecycleBin.tsx'));
+
+const DRAWER = 220;
+const NAV = [
+  { to: '/studio/objects', label: 'Objects', icon: <ViewModule /> },
+  { to: '/studio/roles', label: 'Roles', icon: <AdminPanelSettings /> },
+  { to: '/studio/packages', label: 'Packages', icon: <Inventory2 /> },
+  { to: '/studio/recycle-bin', label: 'Recycle bin', icon: <DeleteOutline /> },
+];
+
+function Nav({ onNavigate }: { onNavigate?: () => void }) {
+  const path = useLocation().pathname;
   return (
-    <Box>
-      <AppBar position="static" color="secondary">
-        <Toolbar sx={{ gap: 2 }}>
-          <Typography variant="h6" component="h1" sx={{ flex: 1 }}>Strata Studio</Typography>
-          <Button color="inherit" component={RouterLink} to="/app">Back to the app</Button>
-        </Toolbar>
-      </AppBar>
-      <Paper sx={{ m: 2 }}>
-        <Typography variant="h6" component="h2" sx={{ p: 2 }}>Objects</Typography>
-        <List>
-          {meta.data?.objects.map((o) => (
-            <ListItem key={o.name}><ListItemText primary={o.label} secondary={`${o.name} · ${o.fields.length} fields · ${o.package}`} /></ListItem>
-          ))}
-        </List>
+    <Box component="nav" aria-label="Studio">
+      <List>
+        {NAV.map((n) => {
+          const current = path === n.to || path.startsWith(`${n.to}/`);
+          return (
+            <ListItemButton key={n.to} component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
+              <ListItemIcon sx={{ minWidth: 40 }} aria-hidden>{n.icon}</ListItemIcon>
+              <ListItemText primary={n.label} />
+            </ListItemButton>
+          );
+        })}
+      </List>
+    </Box>
+  );
+}
+
+function NoAccess() {
+  return (
+    <Box sx={{ display: 'flex', justifyContent: 'center', p: { xs: 2, sm: 6 } }}>
+      <Paper sx={{ p: 4, maxWidth: 480, textAlign: 'center' }}>
+        <LockOutlined color="action" sx={{ fontSize: 48 }} aria-hidden />
+        <Typography variant="h5" component="h1" gutterBottom>You need the studio ability</Typography>
+        <Typography color="text.secondary" sx={{ mb: 3 }}>
+          The studio is where admins change objects, layouts, rules and roles. Ask an admin to give one of your roles the
+          “studio” ability.
+        </Typography>
+        <Button variant="contained" component={RouterLink} to="/app">Back to the app</Button>
       </Paper>
     </Box>
+  );
+}
+
+export default function StudioShell() {
+  const access = useStudioAccess();
+  const theme = useTheme();
+  const desktop = useMediaQuery(theme.breakpoints.up('md'));
+  const [open, setOpen] = useState(false);
+  if (access.pending) return <Loading label="Loading the studio" />;
+  if (!access.allowed) return <NoAccess />;
+  return (
+    <DeployProvider>
+      <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+        <AppBar position="fixed" color="secondary" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
+          <Toolbar sx={{ gap: 1 }}>
+            {!desktop && (
+              <IconButton color="inherit" edge="start" aria-label="Menu" onClick={() => setOpen(true)}>
+                <MenuIcon />
+              </IconButton>
+            )}
+            <Typography variant="h6" component={RouterLink} to="/studio" sx={{ color: 'inherit', textDecoration: 'none', flex: 1 }}>
+              Strata Studio
+            </Typography>
+            <Button color="inherit" component={RouterLink} to="/app">Back to the app</Button>
+          </Toolbar>
+        </AppBar>
+        <Drawer
+          variant={desktop ? 'permanent' : 'temporary'}
+          open={desktop || open}
+          onClose={() => setOpen(false)}
+          sx={{ width: DRAWER, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER, boxSizing: 'border-box' } }}
+        >
+          <Toolbar />
+          <Nav onNavigate={() => setOpen(false)} />
+        </Drawer>
+        <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 } }}>
+          <Toolbar />
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              <Route index element={<Navigate to="objects" replace />} />
+              <Route path="objects" element={<ObjectList />} />
+              <Route path="objects/:object/*" element={<ObjectEditor />} />
+              <Route path="roles" element={<RoleList />} />
+              <Route path="roles/:role" element={<RoleEditor />} />
+              <Route path="packages" element={<PackagesPage />} />
+              <Route path="recycle-bin" element={<RecycleBin />} />
+              <Route path="*" element={<Navigate to="objects" replace />} />
+            </Routes>
+          </Suspense>
+        </Box>
+      </Box>
+    </DeployProvider>
   );
 }

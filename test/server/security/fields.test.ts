@@ -70,6 +70,18 @@ describe('a hidden field (sales_rep: contact.birthdate none)', () => {
     expect(fieldNames(json<ObjectMeta>(await t.api('GET', '/api/metadata/objects/contact'), 200))).toContain('birthdate');
   });
 
+  it('is missing from the OpenAPI document the caller gets', async () => {
+    const doc = await t.api('GET', '/api/openapi.json', undefined, { token: u.rep.token });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.body).toContain('last_name');
+    expect(doc.body).not.toContain('birthdate');
+    expect((await t.api('GET', '/api/openapi.json')).body).toContain('birthdate');
+    // support_agent: no opportunity access at all, and no hidden account revenue.
+    const support = await t.api('GET', '/api/openapi.json', undefined, { token: u.support.token });
+    expect(support.body).not.toContain('/api/records/opportunity');
+    expect(support.body).not.toContain('annual_revenue');
+  });
+
   it('is a 400 in filter, sort and fields, with the same answer as a field that does not exist', async () => {
     const tok = { token: u.rep.token };
     for (const [hidden, unknown] of [

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { SseClient } from '../sse-client.ts';
 import { create, json, listIds, makeUsers, problem, q, type Rec, type TestUser } from './helpers.ts';
 
 let t: TestApp;
@@ -110,6 +111,25 @@ describe('two reps in the same role', () => {
     expect(res.statusCode).toBe(403);
     expect(problem(res).status).toBe(403);
     expect(json<Rec>(await t.api('GET', `/api/records/account/${accountB.id}`, undefined, { token: u.repA.token }), 200).name).toBe('Beta Account');
+  });
+});
+
+describe('record events (GET /api/events)', () => {
+  it("reach only the reps who may read the record", async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const streamA = await SseClient.open(`${base}/api/events?objects=opportunity`, { authorization: `Bearer ${u.repA.token}` });
+    const streamMgr = await SseClient.open(`${base}/api/events?objects=opportunity`, { authorization: `Bearer ${u.mgr.token}` });
+    try {
+      const ofB = await create(t, 'opportunity', { name: 'Event B', account: account.id }, u.repB.token);
+      const ofA = await create(t, 'opportunity', { name: 'Event A', account: account.id }, u.repA.token);
+      await streamA.waitForEvents(1, (e) => e.recordId === ofA.id);
+      await streamMgr.waitForEvents(2, (e) => e.recordId === ofA.id || e.recordId === ofB.id);
+      // B's event was published first: had it been sent to A, it would be there by now.
+      expect(streamA.events((e) => e.recordId === ofB.id)).toEqual([]);
+    } finally {
+      streamA.close();
+      streamMgr.close();
+    }
   });
 });
 

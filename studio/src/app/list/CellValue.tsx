@@ -19,11 +19,11 @@ const linkSx = { fontWeight: 500 } as const;
 export function CellValue({ field, value, ctx, recordHref, linkTabIndex }: CellValueProps) {
   if (isEmptyValue(value)) {
     return recordHref
-      ? <Link component={RouterLink} to={recordHref} tabIndex={linkTabIndex} sx={linkSx}>(no name)</Link>
+      ? <Link component={RouterLink} to={recordHref} tabIndex={linkTabIndex} data-focus="" sx={linkSx}>(no name)</Link>
       : null;
   }
   const text = formatValue(field, value, ctx);
-  if (recordHref) return <Link component={RouterLink} to={recordHref} tabIndex={linkTabIndex} sx={linkSx}>{text}</Link>;
+  if (recordHref) return <Link component={RouterLink} to={recordHref} tabIndex={linkTabIndex} data-focus="" sx={linkSx}>{text}</Link>;
   switch (field.kind) {
     case 'reference': {
       const id = typeof value === 'string' ? value : (value as { id?: unknown }).id;

@@ -17,6 +17,8 @@ export interface ReferencePickerProps {
   autoFocus?: boolean;
   size?: 'small' | 'medium';
   error?: string;
+  invalid?: boolean;
+  describedBy?: string;
   onKeyDown?: (e: KeyboardEvent) => void;
   onBlur?: () => void;
   /** Hide the visible label (a cell editor labelled by its column). */
@@ -32,7 +34,7 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-export function ReferencePicker({ to, value, known, onChange, label, autoFocus, size = 'small', error, onKeyDown, onBlur, hiddenLabel }: ReferencePickerProps) {
+export function ReferencePicker({ to, value, known, onChange, label, autoFocus, size = 'small', error, invalid, describedBy, onKeyDown, onBlur, hiddenLabel }: ReferencePickerProps) {
   const meta = useMetadata();
   const target = meta.data?.objects.find((o) => o.name === to);
   const [input, setInput] = useState('');
@@ -70,12 +72,12 @@ export function ReferencePicker({ to, value, known, onChange, label, autoFocus, 
           {...params}
           label={hiddenLabel ? undefined : label}
           autoFocus={autoFocus}
-          error={!!error}
+          error={!!error || !!invalid}
           helperText={error}
           onKeyDown={onKeyDown}
           slotProps={{
             inputLabel: InputLabelProps,
-            htmlInput: { ...inputProps, 'aria-label': hiddenLabel ? label : undefined },
+            htmlInput: { ...inputProps, 'aria-label': hiddenLabel ? label : undefined, 'aria-describedby': describedBy },
             input: {
               ...InputProps,
               endAdornment: (

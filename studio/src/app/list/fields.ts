@@ -5,6 +5,7 @@
  */
 import type { FieldDef, PicklistOption } from '../../../../metadata/types.ts';
 import type { DeployedObject } from '../../api/types.ts';
+import { humanize } from '../../forms/labels.ts';
 
 export type Kind =
   | 'text' | 'longtext' | 'richtext' | 'email' | 'phone' | 'url'
@@ -36,11 +37,6 @@ const SYSTEM: ReadonlyArray<Pick<ListField, 'name' | 'label' | 'kind'>> = [
   { name: 'updatedBy', label: 'Last modified by', kind: 'user' },
 ];
 
-/** `close_date` → `Close date`. */
-export function humanize(name: string): string {
-  const words = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').trim().toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
 
 function kindOfType(type: string): Kind {
   switch (type) {

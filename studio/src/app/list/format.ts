@@ -4,11 +4,12 @@
  * zone), date-times in local time, picklist labels, reference and user names.
  * And the same values for a CSV export: plain numbers and ISO dates, labels and names.
  */
+import { CURRENCY } from '../../forms/format.ts';
 import type { ListField } from './fields.ts';
 import { optionLabel } from './fields.ts';
 
-/** Metadata carries no currency code yet; amounts are shown in this one. */
-export const DEFAULT_CURRENCY = 'USD';
+/** Metadata carries no currency code yet; amounts are shown in the installation's one. */
+export const DEFAULT_CURRENCY = CURRENCY;
 
 export interface FormatContext {
   /** BCP 47 locale; default: the browser's. */

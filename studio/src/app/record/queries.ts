@@ -1,0 +1,22 @@
+/** Server state the record page reads beyond the shared hooks (api/hooks.ts). */
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { listUrl } from '../../api/hooks.ts';
+import type { CrmRecord, DeployedObject, Page } from '../../api/types.ts';
+
+/** The first reference field of `child` pointing at `parent` (task.account, note.lead, …). */
+export function referenceTo(child: DeployedObject | undefined, parent: string): string | undefined {
+  return child?.fields.find((f) => f.type === 'reference' && f.to === parent)?.name;
+}
+
+/** Children of a record through one reference field, newest first. */
+export function useChildren(child: DeployedObject | undefined, field: string | undefined, parentId: string, opts: { limit?: number; expand?: string[]; sort?: string } = {}) {
+  const expand = opts.expand?.length ? opts.expand.join(',') : undefined;
+  return useQuery({
+    queryKey: ['related', child?.name, field, parentId, opts.limit ?? 10, expand, opts.sort],
+    enabled: !!child && !!field && !!parentId,
+    queryFn: ({ signal }) => api<Page<CrmRecord>>(listUrl((child as DeployedObject).name, {
+      filter: { [field as string]: parentId }, sort: opts.sort ?? '-createdAt', limit: opts.limit ?? 10, expand,
+    }), { signal }),
+  });
+}

@@ -1,0 +1,302 @@
+/**
+ * The record form: the layout rendered by react-jsonschema-form (MUI theme) with Strata's
+ * widgets. Checks in the browser before saving — the record schema (required, types, formats,
+ * limits) and the object's validation rules, live as you type — and shows what the server
+ * refuses on the fields it names. Saves send only what changed, against the version the form
+ * started from: a record someone else saved meanwhile is a conflict (412), never overwritten.
+ *
+ * Loaded lazily (rjsf is the heavy part of the record page).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Alert, AlertTitle, Box, Button, CircularProgress, Typography } from '@mui/material';
+import { generateForm } from '@rjsf/mui';
+import type { IChangeEvent } from '@rjsf/core';
+import type Form from '@rjsf/core';
+import type { CustomValidator, ErrorSchema, FormValidation, RJSFSchema, RJSFValidationError } from '@rjsf/utils';
+import { ApiError } from '../api/client.ts';
+import type { CrmRecord, DeployedObject, LayoutDef } from '../api/types.ts';
+import type { RecordFormContext, Values } from './context.ts';
+import { buildForm, changesOf, sameValue } from './layout.ts';
+import { failingRules, previewFormulas } from './rules.ts';
+import { templates } from './templates.tsx';
+import { RecordSchemaValidator } from './validator.ts';
+import { fields, widgets } from './widgets/index.ts';
+
+const RjsfForm = generateForm<Values, RJSFSchema, RecordFormContext>();
+const recordValidator = new RecordSchemaValidator<RecordFormContext>();
+
+export interface RecordFormProps {
+  object: DeployedObject;
+  objects: DeployedObject[];
+  layout?: LayoutDef;
+  /** The stored record, as last fetched; undefined for a new record. */
+  record?: CrmRecord;
+  /** A new record's starting values (defaults and prefill). */
+  initial?: Values;
+  /** Fields the URL prefilled: shown even when the layout has no place for them. */
+  prefilled?: string[];
+  user?: { id: string; email?: string };
+  /** Sends the changes (create, or update against `base.version`); rejects with an ApiError. */
+  onSave(changes: Values, base: CrmRecord | undefined): Promise<CrmRecord>;
+  /** Leaves a new record's form. */
+  onCancel(): void;
+  /** Fetches the stored record again (after a conflict, or a change someone else made). */
+  onReload?(): Promise<CrmRecord | undefined>;
+  onDirtyChange?(dirty: boolean): void;
+}
+
+type FieldErrors = Record<string, string[]>;
+
+function addError(map: FieldErrors, field: string, message: string): void {
+  (map[field] ??= []).includes(message) || map[field].push(message);
+}
+
+function toErrorSchema(map: FieldErrors): ErrorSchema<Values> {
+  const out: Record<string, { __errors: string[] }> = {};
+  for (const [field, messages] of Object.entries(map)) if (messages.length) out[field] = { __errors: messages };
+  return out as ErrorSchema<Values>;
+}
+
+export default function RecordForm(props: RecordFormProps) {
+  const { object, objects, layout, record, initial, prefilled, user, onSave, onCancel, onReload, onDirtyChange } = props;
+  const isNew = !record;
+  const model = useMemo(() => buildForm(object, layout, { isNew, include: prefilled }), [object, layout, isNew, prefilled]);
+  const pick = useCallback((r: Values | undefined): Values => {
+    const out: Values = {};
+    for (const f of model.fields) {
+      const v = r?.[f.name];
+      if (v !== null && v !== undefined) out[f.name] = v;
+    }
+    return out;
+  }, [model]);
+
+  const [base, setBase] = useState<CrmRecord | undefined>(record);
+  const startValues = useMemo(() => (base ? pick(base) : pick(initial)), [base, initial, pick]);
+  const [formData, setFormData] = useState<Values>(startValues);
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [clientErrors, setClientErrors] = useState(0);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const [generalErrors, setGeneralErrors] = useState<string[]>([]);
+  const [conflict, setConflict] = useState(false);
+  const [changedElsewhere, setChangedElsewhere] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [reloading, setReloading] = useState(false);
+  const savingRef = useRef(false);
+  const formRef = useRef<Form<Values, RJSFSchema, RecordFormContext>>(null);
+
+  const dirty = Object.keys(changesOf(model.editable, formData, startValues)).length > 0;
+  useEffect(() => { onDirtyChange?.(dirty); }, [dirty, onDirtyChange]);
+
+  // Leaving the page with unsaved changes asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const adopt = useCallback((r: CrmRecord) => {
+    setBase(r);
+    setFormData(pick(r));
+    setTouched(new Set());
+    setSubmitted(false);
+    setClientErrors(0);
+    setServerErrors({});
+    setGeneralErrors([]);
+    setConflict(false);
+    setChangedElsewhere(false);
+  }, [pick]);
+
+  // A newer stored version (someone else saved; live events refetch it): take it while the
+  // form is unchanged, else say so and let the person decide.
+  useEffect(() => {
+    if (!record || savingRef.current) return;
+    if (base && record.version <= base.version) return;
+    if (!dirty) adopt(record);
+    else setChangedElsewhere(true);
+  }, [record, dirty, base, adopt]);
+
+  const ruleContext = useMemo(() => ({ previous: base, user }), [base, user]);
+  const fieldNames = useMemo(() => new Set(model.fields.map((f) => f.name)), [model]);
+
+  // Rules whose inputs the person has changed, checked as they type (before any save).
+  const live = useMemo(() => {
+    const fieldErrs: FieldErrors = {};
+    const general: string[] = [];
+    if (submitted || !touched.size) return { fieldErrs, general };
+    for (const p of failingRules(object.validationRules, { ...base, ...formData }, ruleContext)) {
+      if (![...p.reads].some((n) => touched.has(n)) && !touched.has(p.field)) continue;
+      if (p.field && fieldNames.has(p.field)) addError(fieldErrs, p.field, p.message);
+      else general.push(p.message);
+    }
+    return { fieldErrs, general };
+  }, [submitted, touched, object.validationRules, base, formData, ruleContext, fieldNames]);
+
+  const extraErrors = useMemo(() => {
+    const merged: FieldErrors = {};
+    for (const [f, ms] of Object.entries(serverErrors)) for (const m of ms) addError(merged, f, m);
+    for (const [f, ms] of Object.entries(live.fieldErrs)) for (const m of ms) addError(merged, f, m);
+    return toErrorSchema(merged);
+  }, [serverErrors, live]);
+
+  const formContext = useMemo<RecordFormContext>(() => ({
+    object, objects, sections: model.sections, formErrors: [...generalErrors, ...live.general],
+  }), [object, objects, model.sections, generalErrors, live.general]);
+
+  const customValidate: CustomValidator<Values, RJSFSchema, RecordFormContext> = useCallback((data, errors) => {
+    for (const p of failingRules(object.validationRules, { ...base, ...data }, ruleContext)) {
+      const target = p.field && fieldNames.has(p.field) ? (errors as Record<string, FormValidation<unknown> | undefined>)[p.field] : undefined;
+      (target ?? errors).addError(p.message);
+    }
+    return errors;
+  }, [object.validationRules, base, ruleContext, fieldNames]);
+
+  const handleChange = (e: IChangeEvent<Values, RJSFSchema, RecordFormContext>) => {
+    const next = e.formData ?? {};
+    const changed = model.editable.filter((n) => !sameValue(next[n], formData[n]));
+    if (submitted) setClientErrors(e.errors.length);
+    if (!changed.length) return;
+    // Formulas follow as you type (the server computes what is stored).
+    const preview = previewFormulas(object, { ...base, ...next }, ruleContext);
+    const withFormulas: Values = { ...next };
+    for (const f of model.fields) if (f.type === 'formula') withFormulas[f.name] = preview[f.name] ?? undefined;
+    setFormData(withFormulas);
+    setTouched((t) => new Set([...t, ...changed]));
+    setServerErrors((s) => {
+      if (!changed.some((n) => s[n])) return s;
+      const copy = { ...s };
+      for (const n of changed) delete copy[n];
+      return copy;
+    });
+    if (generalErrors.length) setGeneralErrors([]);
+  };
+
+  const showProblem = (err: unknown) => {
+    if (err instanceof ApiError) {
+      if (err.status === 412) {
+        setConflict(true);
+        return;
+      }
+      const fieldErrs: FieldErrors = {};
+      const general: string[] = [];
+      for (const e of err.errors) {
+        const name = e.field.split('.')[0];
+        if (name && fieldNames.has(name)) addError(fieldErrs, name, e.message);
+        else general.push(e.field && !fieldNames.has(name) && e.field !== name ? `${e.field}: ${e.message}` : e.message);
+      }
+      if (!err.errors.length) general.push(err.message);
+      setServerErrors(fieldErrs);
+      setGeneralErrors(general);
+      return;
+    }
+    setGeneralErrors(['Could not reach the server. Check your connection and try again.']);
+  };
+
+  const handleSubmit = async (e: IChangeEvent<Values, RJSFSchema, RecordFormContext>) => {
+    if (savingRef.current) return;
+    const values = e.formData ?? formData;
+    const changes = changesOf(model.editable, values, base ? pick(base) : undefined);
+    if (!isNew && !Object.keys(changes).length) return;
+    savingRef.current = true;
+    setSaving(true);
+    setGeneralErrors([]);
+    setClientErrors(0);
+    try {
+      const saved = await onSave(changes, base);
+      adopt(saved);
+    } catch (err) {
+      showProblem(err);
+    } finally {
+      savingRef.current = false;
+      setSaving(false);
+    }
+  };
+
+  const reload = async () => {
+    if (!onReload) return;
+    setReloading(true);
+    try {
+      const fresh = await onReload();
+      if (fresh) adopt(fresh);
+    } catch (err) {
+      showProblem(err);
+    } finally {
+      setReloading(false);
+    }
+  };
+
+  const cancel = () => {
+    if (isNew) onCancel();
+    else if (base) adopt(base);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      formRef.current?.submit();
+    }
+  };
+
+  const fieldErrorCount = Object.keys(serverErrors).length + (submitted ? clientErrors : 0);
+
+  return (
+    <Box onKeyDown={onKeyDown}>
+      <Box aria-live="polite">
+        {conflict && (
+          <Alert severity="warning" sx={{ mb: 2 }} action={onReload && <Button color="inherit" size="small" onClick={reload} disabled={reloading}>Reload</Button>}>
+            <AlertTitle>Someone else changed this record</AlertTitle>
+            Your changes were not saved. Reload to see the current version, then make your changes again.
+          </Alert>
+        )}
+        {!conflict && changedElsewhere && (
+          <Alert severity="info" sx={{ mb: 2 }} action={onReload && <Button color="inherit" size="small" onClick={reload} disabled={reloading}>Reload</Button>}>
+            This record was changed by someone else while you were editing. Reload to see their changes (yours will be discarded).
+          </Alert>
+        )}
+        {fieldErrorCount > 0 && !conflict && (
+          <Alert severity="error" sx={{ mb: 2 }}>
+            {isNew ? 'The record was not created.' : 'Your changes were not saved.'} Check the highlighted fields.
+          </Alert>
+        )}
+      </Box>
+      <RjsfForm
+        ref={formRef}
+        schema={model.schema}
+        uiSchema={model.uiSchema}
+        formData={formData}
+        validator={recordValidator}
+        widgets={widgets}
+        fields={fields}
+        templates={templates}
+        formContext={formContext}
+        customValidate={customValidate}
+        extraErrors={extraErrors}
+        liveValidate={submitted ? 'onChange' : undefined}
+        showErrorList={false}
+        noHtml5Validate
+        focusOnFirstError
+        idPrefix="field"
+        onChange={handleChange}
+        onError={(errors: RJSFValidationError[]) => { setSubmitted(true); setClientErrors(errors.length); }}
+        onSubmit={(e) => { void handleSubmit(e); }}
+      >
+        <Box
+          sx={{
+            position: 'sticky', bottom: 0, zIndex: 2, display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap',
+            py: 1.5, px: { xs: 1.5, sm: 2 }, mt: -1, bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider',
+            borderBottomLeftRadius: 8, borderBottomRightRadius: 8,
+          }}
+        >
+          <Button type="submit" variant="contained" disabled={saving || (!isNew && !dirty)} startIcon={saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
+            Save
+          </Button>
+          <Button onClick={cancel} disabled={saving || (!isNew && !dirty)}>Cancel</Button>
+          <Typography variant="body2" color="text.secondary" role="status" sx={{ ml: { sm: 1 } }}>
+            {saving ? 'Saving…' : dirty ? 'Unsaved changes' : isNew ? '' : 'All changes saved'}
+          </Typography>
+        </Box>
+      </RjsfForm>
+    </Box>
+  );
+}

@@ -1,0 +1,44 @@
+/** Formula, rollup and autonumber fields: computed by the server, shown formatted, never sent. */
+import { InputAdornment, TextField, Tooltip } from '@mui/material';
+import FunctionsIcon from '@mui/icons-material/Functions';
+import { fieldOf, type StrataWidgetProps } from '../context.ts';
+import { displayValue } from '../format.ts';
+import { describedBy } from '../templates.tsx';
+
+const WHAT: Record<string, string> = {
+  formula: 'Calculated from other fields',
+  rollup: 'Summarised from related records',
+  autonumber: 'Numbered automatically on save',
+};
+
+export function ReadOnlyWidget(props: StrataWidgetProps) {
+  const { id, label, value, schema } = props;
+  const f = fieldOf(props);
+  const text = displayValue(f, value);
+  const what = WHAT[f?.type ?? ''] ?? 'Read only';
+  return (
+    <TextField
+      id={id}
+      name={id}
+      label={label}
+      value={text || '—'}
+      fullWidth
+      size="small"
+      variant="outlined"
+      sx={{ '& .MuiInputBase-root': { bgcolor: 'action.hover' } }}
+      slotProps={{
+        inputLabel: { shrink: true },
+        htmlInput: { readOnly: true, 'aria-readonly': true, 'aria-describedby': describedBy(id, !!schema.description, false), sx: { textAlign: typeof value === 'number' ? 'right' : undefined } },
+        input: {
+          endAdornment: (
+            <InputAdornment position="end">
+              <Tooltip title={what}>
+                <FunctionsIcon fontSize="small" color="action" aria-label={what} role="img" />
+              </Tooltip>
+            </InputAdornment>
+          ),
+        },
+      }}
+    />
+  );
+}
