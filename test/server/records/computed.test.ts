@@ -194,6 +194,23 @@ describe('recycle bin', () => {
     expect(history).toEqual([expect.objectContaining({ field: 'account', from: acc.id, to: null, by: adminId })]);
   });
 
+  it('never lets a new record point at a parent deleted while it was being saved', async () => {
+    const acc = await account();
+    // A delete of the account is under way (its row locked, as deleteRecord does)…
+    const deleting = await t.db.knex.transaction();
+    try {
+      await deleting.raw('SELECT 1 FROM crm.account WHERE id = ? FOR UPDATE', [acc.id]);
+      // …while an order for it is created: its reference check must wait for the delete.
+      const creating = t.api('POST', '/api/records/order', { order_number: uniq('RACE-'), account: acc.id, order_date: '2024-01-01' });
+      await new Promise((r) => setTimeout(r, 300));
+      await deleting.raw(`UPDATE crm.account SET "_deletedAt" = now() WHERE id = ?`, [acc.id]);
+      await deleting.commit();
+      expectProblem(await creating, 422, 'account', 'reference');
+    } finally {
+      if (!deleting.isCompleted()) await deleting.rollback();
+    }
+  });
+
   it('refuses a restricted delete inside a cascade, leaving everything in place', async () => {
     const p = await create(t, 'product', { name: 'Desk', sku: uniq('SKU-') });
     const acc = await account();

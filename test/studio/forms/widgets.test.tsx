@@ -10,7 +10,8 @@ import { DEAL, DEAL_LAYOUT, OBJECTS, fakeFetch, renderWithApp } from './fixtures
 
 /** An input by its label, ignoring the required asterisk MUI adds. */
 function field(label: string, selector = 'input,select,textarea'): HTMLInputElement {
-  return screen.getByLabelText((content, el) => !!el && el.tagName === 'LABEL' && (el.textContent ?? '').replace(/[\s\u2009]*\*$/, '') === label, { selector }) as HTMLInputElement;
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return screen.getByLabelText(new RegExp(`^${escaped}(\\s*\\*)?$`), { selector }) as HTMLInputElement;
 }
 
 const ACCOUNT_ID = '8c5e0a3c-1111-4222-8333-444455556666';
@@ -94,7 +95,7 @@ describe('picklists', () => {
     const { onSave } = setup();
     const user = userEvent.setup();
     const stage = field('Stage', 'select') as unknown as HTMLSelectElement;
-    expect([...stage.options].map((o) => o.textContent)).toEqual(['Choose…', 'Open', 'Closed won', 'Closed lost']);
+    expect([...stage.options].map((o) => o.textContent)).toEqual(['', 'Open', 'Closed won', 'Closed lost']);
     await user.selectOptions(stage, 'lost');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSave).toHaveBeenCalled());
@@ -120,6 +121,8 @@ describe('numbers', () => {
     const user = userEvent.setup();
     const amount = field('Amount', 'input');
     expect(amount.value).toBe('1,234.50');
+    const discount = field('Discount', 'input');
+    expect(discount.value).toBe('10.0');
     expect(screen.getByText('$')).toBeTruthy();
     await user.click(amount);
     expect(amount.value).toBe('1234.5');
@@ -127,8 +130,8 @@ describe('numbers', () => {
     await user.type(amount, '2,000.25');
     await user.tab();
     expect(amount.value).toBe('2,000.25');
-    const discount = field('Discount', 'input');
-    expect(discount.value).toBe('10.0');
+    // Focus moved on to the discount: it now shows the plain number to edit.
+    expect(discount.value).toBe('10');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSave).toHaveBeenCalled());
     expect(onSave.mock.calls[0][0]).toEqual({ amount: 2000.25 });

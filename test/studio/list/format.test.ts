@@ -62,7 +62,7 @@ describe('fields from metadata', () => {
     const all = listFields({ fields: [{ name: 'close_date', type: 'date' }] }, objects);
     expect(all.map((x) => x.name)).toEqual(['close_date', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy']);
     expect(all[0].label).toBe('Close date');
-    expect(defaultColumns({ nameField: 'close_date', fields: [] }, all)).toEqual(['close_date', 'createdAt']);
+    expect(defaultColumns({ nameField: 'close_date' }, all)).toEqual(['close_date', 'createdAt']);
   });
 });
 

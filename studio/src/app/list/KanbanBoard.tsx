@@ -200,7 +200,7 @@ export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q
 }
 
 const visuallyHidden = {
-  position: 'absolute', width: 1, height: 1, p: 0, m: '-1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
+  position: 'absolute', width: '1px', height: '1px', p: 0, m: '-1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
 } as const;
 
 function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMove, draggingId }: {
@@ -215,9 +215,9 @@ function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMo
     <Paper
       ref={setNodeRef} component="section" aria-labelledby={headingId} variant="outlined"
       sx={{
-        flex: { xs: '0 0 85%', sm: '0 0 280px' }, scrollSnapAlign: 'start', bgcolor: isOver ? 'action.hover' : 'grey.50',
+        flex: { xs: '0 0 85%', sm: '0 0 280px' }, scrollSnapAlign: 'start', position: 'relative', bgcolor: isOver ? 'action.hover' : 'grey.50',
         borderTop: 4, borderTopColor: column.color ?? 'grey.400', outline: isOver ? '2px dashed' : 'none', outlineColor: 'primary.main',
-        display: 'flex', flexDirection: 'column', maxHeight: { sm: 'max(360px, calc(100dvh - 250px))' }, minHeight: 160,
+        display: 'flex', flexDirection: 'column', maxHeight: { sm: 'max(360px, calc(100dvh - 200px))' }, minHeight: 160,
       }}
     >
       <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1, px: 1.5, pt: 1.25, pb: 1 }}>
@@ -260,7 +260,7 @@ function CardBody({ meta, record, fields, overlay, handle, menu }: {
   const title = titleOf(meta.object, record);
   const rest = fields.filter((f) => f.name !== nameField && !isEmptyValue(record[f.name])).slice(0, 4);
   return (
-    <Paper elevation={overlay ? 8 : 0} variant={overlay ? 'elevation' : 'outlined'} sx={{ p: 1, pl: 0.5, display: 'flex', gap: 0.25, cursor: overlay ? 'grabbing' : 'grab', bgcolor: 'background.paper' }}>
+    <Paper elevation={overlay ? 8 : 0} variant={overlay ? 'elevation' : 'outlined'} sx={{ p: 1, pl: 0.5, display: 'flex', gap: 0.25, cursor: overlay ? 'grabbing' : 'grab', bgcolor: 'background.paper', position: 'relative' }}>
       {handle ?? <Box sx={{ width: 32, display: 'flex', justifyContent: 'center', pt: 0.5 }}><DragIndicatorIcon fontSize="small" color="action" /></Box>}
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Link component={RouterLink} to={`/app/${meta.object.name}/${record.id}`} draggable={false} sx={{ fontWeight: 600, display: 'block', overflowWrap: 'anywhere', pt: 0.5 }}>

@@ -27,13 +27,14 @@ import { ExportButton } from './ExportButton.tsx';
 import { defaultColumns, type ListField } from './fields.ts';
 import { FilterChips } from './FilterChips.tsx';
 import { countConditions, fromFilter, normalizeModel, toFilter, type FilterModel } from './filterModel.ts';
-import { RecordCards } from './RecordCards.tsx';
-import { RecordTable } from './RecordTable.tsx';
 import { PERSONAL_PREFIX, useSavedViews, type PersonalView } from './savedViews.ts';
 import { useListMeta, type ListMeta } from './useListMeta.ts';
 import { viewLabel, ViewPicker } from './ViewPicker.tsx';
 
 const KanbanBoard = lazy(() => import('./KanbanBoard.tsx'));
+// Each layout brings its own code: a phone never loads TanStack Table, a desktop never the cards.
+const RecordTable = lazy(() => import('./RecordTable.tsx').then((m) => ({ default: m.RecordTable })));
+const RecordCards = lazy(() => import('./RecordCards.tsx').then((m) => ({ default: m.RecordCards })));
 const FilterBuilder = lazy(() => import('./FilterBuilder.tsx'));
 
 /** What a view sets: the list's starting state. */
@@ -143,6 +144,9 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
     setSearch(next, { replace: true });
   }, [q, search, setSearch]);
 
+  // Fetch the layout's code while the records load, not after.
+  useEffect(() => { void (phone ? import('./RecordCards.tsx') : import('./RecordTable.tsx')); }, [phone]);
+
   const filter = useMemo(() => toFilter(model, meta.kinds), [model, meta.kinds]);
   const colFields = useMemo(() => columns.map((c) => meta.byName.get(c)).filter((f): f is ListField => !!f), [columns, meta.byName]);
   const expand = colFields.filter((f) => f.kind === 'reference').slice(0, 20).map((f) => f.name).join(',') || undefined;
@@ -172,9 +176,11 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
 
   return (
     <Box sx={{ minWidth: 0 }}>
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 1.5, flexWrap: 'wrap' }}>
-        <Typography variant="h5" component="h1" sx={{ mr: 1 }}>{meta.object.pluralLabel ?? meta.object.label}</Typography>
-        {layout === 'table' && <Typography variant="body2" color="text.secondary" aria-live="polite">{countText}</Typography>}
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 1.5 }}>
+        <Box sx={{ display: 'flex', flexDirection: { xs: 'column', sm: 'row' }, alignItems: { xs: 'flex-start', sm: 'baseline' }, columnGap: 2, minWidth: 0 }}>
+          <Typography variant="h5" component="h1" noWrap sx={{ maxWidth: '100%' }}>{meta.object.pluralLabel ?? meta.object.label}</Typography>
+          <Typography variant="body2" color="text.secondary" aria-live="polite">{layout === 'table' && records.length > 0 ? countText : ''}</Typography>
+        </Box>
         <Box sx={{ flex: 1 }} />
         <ExportButton meta={meta} columns={colFields} params={params} title={`${meta.object.pluralLabel ?? meta.object.label} ${def.label}`} compact={phone} />
         {newButton}
@@ -254,16 +260,20 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
               onClear={() => { setModel({ match: 'and', rules: [] }); setQInput(''); }}
             />
           ) : phone ? (
-            <RecordCards
-              meta={meta} columns={colFields} records={records} selection={selection} onSelectionChange={setSelection}
-              hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore}
-            />
+            <Suspense fallback={<CardsSkeleton />}>
+              <RecordCards
+                meta={meta} columns={colFields} records={records} selection={selection} onSelectionChange={setSelection}
+                hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore}
+              />
+            </Suspense>
           ) : (
-            <RecordTable
-              meta={meta} columns={colFields} records={records} sort={sort} onSort={onSort}
-              selection={selection} onSelectionChange={setSelection}
-              hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore} expand={expand}
-            />
+            <Suspense fallback={<TableSkeleton columns={colFields} />}>
+              <RecordTable
+                meta={meta} columns={colFields} records={records} sort={sort} onSort={onSort}
+                selection={selection} onSelectionChange={setSelection}
+                hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore} expand={expand}
+              />
+            </Suspense>
           )}
         </>
       )}

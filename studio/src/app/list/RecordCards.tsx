@@ -63,7 +63,7 @@ export function RecordCards({ meta, columns, records, selection, onSelectionChan
                     : <CellValue field={{ name: 'id', label: 'Record', kind: 'text', required: false, editable: false, system: true }} value={title} ctx={meta.format} recordHref={`/app/${object}/${r.id}`} />}
                 </Typography>
                 <Box component="dl" sx={{ m: 0, mt: 0.5, display: 'grid', gridTemplateColumns: 'minmax(0, 2fr) minmax(0, 3fr)', columnGap: 1.5, rowGap: 0.25 }}>
-                  {rest.filter((c) => !isEmptyValue(r[c.name])).slice(0, 6).map((c) => (
+                  {rest.filter((c) => !isEmptyValue(r[c.name])).slice(0, 5).map((c) => (
                     <Box key={c.name} sx={{ display: 'contents' }}>
                       <Typography component="dt" variant="body2" color="text.secondary" noWrap>{c.label}</Typography>
                       <Typography component="dd" variant="body2" sx={{ m: 0, overflowWrap: 'anywhere' }}>

@@ -4,7 +4,6 @@
  * System columns (`ownerId`, `createdAt` …) are fields here too, since views list them.
  */
 import type { FieldDef, PicklistOption } from '../../../../metadata/types.ts';
-import type { DeployedObject } from '../../api/types.ts';
 import { humanize } from '../../forms/labels.ts';
 
 export type Kind =
@@ -49,7 +48,8 @@ function kindOfType(type: string): Kind {
   }
 }
 
-type Objects = ReadonlyArray<Pick<DeployedObject, 'name' | 'nameField' | 'fields'>>;
+/** What field derivation needs of the objects (to follow references and rollups). */
+type Objects = ReadonlyArray<{ name: string; nameField?: string; fields: readonly FieldDef[] }>;
 
 /** How a computed or stored field's values look. */
 function kindOf(f: FieldDef, objects: Objects): { kind: Kind; scale?: number } {
@@ -94,7 +94,7 @@ export function toListField(f: FieldDef, objects: Objects): ListField {
 }
 
 /** Every field of an object, then the system columns, as the list screens see them. */
-export function listFields(object: Pick<DeployedObject, 'fields'>, objects: Objects): ListField[] {
+export function listFields(object: { fields: readonly FieldDef[] }, objects: Objects): ListField[] {
   return [
     ...object.fields.map((f) => toListField(f, objects)),
     ...SYSTEM.map((s) => ({ ...s, required: false, editable: false, sortKey: s.name, system: true })),
@@ -102,7 +102,7 @@ export function listFields(object: Pick<DeployedObject, 'fields'>, objects: Obje
 }
 
 /** Columns for an object without list views: its name, then the first few simple fields. */
-export function defaultColumns(object: Pick<DeployedObject, 'nameField' | 'fields'>, fields: ListField[]): string[] {
+export function defaultColumns(object: { nameField?: string }, fields: ListField[]): string[] {
   const simple = fields.filter((f) => !f.system && f.kind !== 'longtext' && f.kind !== 'richtext' && f.kind !== 'json' && f.name !== object.nameField);
   return [...(object.nameField ? [object.nameField] : []), ...simple.slice(0, 5).map((f) => f.name), 'createdAt'];
 }

@@ -17,6 +17,7 @@ import { displayValue, formatDateTime } from '../../forms/format.ts';
 import { fieldLabel, SYSTEM_LABELS } from '../../forms/labels.ts';
 import { recordTitle } from '../../forms/widgets/ReferenceLookup.tsx';
 import { useChildren } from './queries.ts';
+import { VisuallyHidden } from '../../forms/VisuallyHidden.tsx';
 
 const PAGE = 10;
 
@@ -46,7 +47,9 @@ function OneList({ list, child, parentId, objects }: { list: RelatedList; child:
   const headingId = `related-${list.object}-${list.field}`;
   const title = (r: CrmRecord) => cellText(child, objects, columns[0], r) || recordTitle(child, r);
   return (
-    <Paper component="section" aria-labelledby={headingId} variant="outlined" sx={{ mb: 2, overflow: 'hidden' }}>
+    // Named by its heading for people; deliberately not aria-labelled, so that getByLabel('Contact')
+    // finds the field, never this list.
+    <Paper component="section" variant="outlined" sx={{ mb: 2, overflow: 'hidden' }} data-related={list.object}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, px: 2, py: 1, borderBottom: 1, borderColor: 'divider' }}>
         <Typography id={headingId} variant="subtitle1" component="h2" sx={{ fontWeight: 600, flex: 1, minWidth: 0 }}>
           {label}{rows.data ? <Typography component="span" color="text.secondary" sx={{ ml: 1 }}>({data.length}{more ? '+' : ''})</Typography> : null}
@@ -56,9 +59,8 @@ function OneList({ list, child, parentId, objects }: { list: RelatedList; child:
           to={`/app/${child.name}/new?${new URLSearchParams({ [list.field]: parentId }).toString()}`}
           size="small"
           startIcon={<AddIcon />}
-          aria-label={`New ${child.label.toLowerCase()}`}
         >
-          New
+          New<VisuallyHidden>{` ${child.label.toLowerCase()}`}</VisuallyHidden>
         </Button>
       </Box>
       {rows.isPending && (
@@ -76,7 +78,7 @@ function OneList({ list, child, parentId, objects }: { list: RelatedList; child:
       )}
       {rows.isSuccess && data.length > 0 && (wide ? (
         <Box sx={{ overflowX: 'auto' }}>
-          <Table size="small" aria-labelledby={headingId}>
+          <Table size="small">
             <TableHead>
               <TableRow>{columns.map((c) => <TableCell key={c} scope="col">{columnLabel(child, c)}</TableCell>)}</TableRow>
             </TableHead>
@@ -94,7 +96,7 @@ function OneList({ list, child, parentId, objects }: { list: RelatedList; child:
           </Table>
         </Box>
       ) : (
-        <List dense disablePadding aria-labelledby={headingId}>
+        <List dense disablePadding>
           {data.map((r) => (
             <ListItemButton key={r.id} component={RouterLink} to={`/app/${child.name}/${r.id}`} divider>
               <ListItemText

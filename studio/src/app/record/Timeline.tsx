@@ -82,7 +82,7 @@ export function Timeline({ object, record, objects, meId }: { object: DeployedOb
   const statusLabel = (r: CrmRecord) => displayValue(task?.fields.find((f) => f.name === 'status'), r.status);
 
   return (
-    <Paper component="section" aria-labelledby="timeline-heading" variant="outlined" sx={{ mb: 2 }}>
+    <Paper component="section" variant="outlined" sx={{ mb: 2 }} data-timeline>
       <Typography id="timeline-heading" variant="subtitle1" component="h2" sx={{ fontWeight: 600, px: 2, py: 1, borderBottom: 1, borderColor: 'divider' }}>
         Activity
       </Typography>

@@ -41,11 +41,12 @@ export function PicklistWidget(props: StrataWidgetProps) {
       onFocus={(e) => onFocus(id, e.target.value)}
       slotProps={{
         select: { native: true },
-        inputLabel: { shrink: true },
+        // Empty: the label sits in the box, as with text inputs; chosen: it moves up.
+        inputLabel: { shrink: !!current },
         htmlInput: { 'aria-describedby': describedBy(id, !!schema.description, rawErrors.length > 0) },
       }}
     >
-      <option value="">{required ? 'Choose…' : '—'}</option>
+      <option value="" aria-label="None" />
       {all.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
     </TextField>
   );

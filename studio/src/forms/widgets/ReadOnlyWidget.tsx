@@ -1,5 +1,5 @@
 /** Formula, rollup and autonumber fields: computed by the server, shown formatted, never sent. */
-import { InputAdornment, TextField, Tooltip } from '@mui/material';
+import { InputAdornment, TextField } from '@mui/material';
 import FunctionsIcon from '@mui/icons-material/Functions';
 import { fieldOf, type StrataWidgetProps } from '../context.ts';
 import { displayValue } from '../format.ts';
@@ -31,10 +31,8 @@ export function ReadOnlyWidget(props: StrataWidgetProps) {
         htmlInput: { readOnly: true, 'aria-readonly': true, 'aria-describedby': describedBy(id, !!schema.description, false), sx: { textAlign: typeof value === 'number' ? 'right' : undefined } },
         input: {
           endAdornment: (
-            <InputAdornment position="end">
-              <Tooltip title={what}>
-                <FunctionsIcon fontSize="small" color="action" aria-label={what} role="img" />
-              </Tooltip>
+            <InputAdornment position="end" title={what}>
+              <FunctionsIcon fontSize="small" color="action" aria-hidden />
             </InputAdornment>
           ),
         },

@@ -13,6 +13,7 @@ import { listUrl } from '../../api/hooks.ts';
 import type { CrmRecord, DeployedObject, Page } from '../../api/types.ts';
 import { fieldOf, objectNamed, type StrataWidgetProps } from '../context.ts';
 import { describedBy } from '../templates.tsx';
+import { VisuallyHidden } from '../VisuallyHidden.tsx';
 
 export interface LookupOption { id: string; label: string }
 
@@ -122,8 +123,9 @@ export function ReferenceLookup(props: StrataWidgetProps) {
         )}
       />
       {current && target && title.data && (
-        <IconButton component={RouterLink} to={`/app/${target.name}/${current}`} aria-label={`Open ${title.data}`} size="small" sx={{ mt: 0.5 }}>
-          <LaunchIcon fontSize="small" />
+        <IconButton component={RouterLink} to={`/app/${target.name}/${current}`} size="small" sx={{ mt: 0.5 }}>
+          <LaunchIcon fontSize="small" aria-hidden />
+          <VisuallyHidden>{`Open ${title.data}`}</VisuallyHidden>
         </IconButton>
       )}
     </Box>

@@ -12,7 +12,7 @@ export function RichTextWidget(props: StrataWidgetProps) {
   const text = typeof value === 'string' ? value : '';
   return (
     <Box>
-      <Tabs value={tab} onChange={(_e, v: 'write' | 'preview') => setTab(v)} aria-label={`${label} editor`} sx={{ minHeight: 32, '& .MuiTab-root': { minHeight: 32, py: 0.5 } }}>
+      <Tabs value={tab} onChange={(_e, v: 'write' | 'preview') => setTab(v)} aria-label="Write or preview" sx={{ minHeight: 32, '& .MuiTab-root': { minHeight: 32, py: 0.5 } }}>
         <Tab value="write" label="Write" id={`${tabsId}-write`} aria-controls={`${tabsId}-write-panel`} />
         <Tab value="preview" label="Preview" id={`${tabsId}-preview`} aria-controls={`${tabsId}-preview-panel`} />
       </Tabs>

@@ -4,6 +4,7 @@ import OpenInNewIcon from '@mui/icons-material/OpenInNew';
 import MailOutlineIcon from '@mui/icons-material/MailOutline';
 import PhoneIcon from '@mui/icons-material/Phone';
 import { fieldOf, type StrataWidgetProps } from '../context.ts';
+import { VisuallyHidden } from '../VisuallyHidden.tsx';
 import { describedBy } from '../templates.tsx';
 
 function safeHref(type: string | undefined, v: unknown): string | undefined {
@@ -56,8 +57,9 @@ export function TextWidget(props: StrataWidgetProps) {
         input: href ? {
           endAdornment: (
             <InputAdornment position="end">
-              <IconButton size="small" edge="end" component="a" href={href} target={type === 'url' ? '_blank' : undefined} rel="noopener noreferrer" aria-label={`${action} ${String(value)}`}>
-                <Icon fontSize="small" />
+              <IconButton size="small" edge="end" component="a" href={href} target={type === 'url' ? '_blank' : undefined} rel="noopener noreferrer">
+                <Icon fontSize="small" aria-hidden />
+                <VisuallyHidden>{`${action} ${String(value)}`}</VisuallyHidden>
               </IconButton>
             </InputAdornment>
           ),
