@@ -8,20 +8,20 @@
  * Rounds alternate between the two; the ratio is the median of the ratios of neighbouring
  * rounds (BENCH_ROUNDS, default 5, of BENCH_SECONDS, default 3).
  * Authentication is INCLUDED on both sides, at equal cost: the baseline checks the same bearer
- * token with the same single session query Strata runs (sessions.ts), written by hand; an
- * auth-free baseline (`/raw`) is measured too and printed for information.
+ * token by calling the same resolveSession (runtime/security/sessions.ts) Strata's auth hook
+ * calls; an auth-free baseline (`/raw`) is measured too and printed for information.
  *
  * Targets (requests/s relative to the baseline): GET by id ≥ 0.6×, list of 50 ≥ 0.6×,
  * create ≥ 0.5×; bulk create ≥ 20,000 records/s (5 requests of 10,000 accounts, best of 2 runs).
  */
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Knex } from 'knex';
 import pg from 'pg';
 import { buildApp } from '../../server/app.ts';
 import { ensureStandardPackage, openEngine, type Engine } from '../../runtime/engine.ts';
 import { ensureFirstAdmin } from '../../runtime/security/users.ts';
-import { hashToken } from '../../runtime/security/tokens.ts';
-import { SESSION_IDLE_MINUTES } from '../../runtime/security/sessions.ts';
+import { resolveSession } from '../../runtime/security/sessions.ts';
 import { benchDatabase } from './bench-db.ts';
 import { LoadGenerator, type LoadJob, type LoadResult } from './load.ts';
 
@@ -61,22 +61,16 @@ const portOf = (app: FastifyInstance): number => {
 
 /**
  * The hand-written baseline: what a developer would write for the same three routes on
- * crm.account with fastify and pg, no framework on top. `/base/*` authenticates like Strata
- * (one session query); `/raw/*` does not.
+ * crm.account with fastify and pg, no framework on top. `/base/*` authenticates as Strata
+ * does; `/raw/*` does not.
  */
-async function baselineApp(pool: pg.Pool): Promise<FastifyInstance> {
+async function baselineApp(pool: pg.Pool, knex: Knex): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
+  // The very session check Strata's auth hook makes (runtime/security/sessions.ts), so that
+  // authentication costs both sides the same, now and after it changes.
   const userOf = async (request: FastifyRequest): Promise<string | undefined> => {
     const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!m) return undefined;
-    const { rows } = await pool.query(
-      `UPDATE strata.sessions s SET last_seen_at = now() FROM strata.users u
-        WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active
-          AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2)
-       RETURNING u.*`,
-      [hashToken(m[1]), SESSION_IDLE_MINUTES],
-    );
-    return (rows[0] as { id: string } | undefined)?.id;
+    return m ? (await resolveSession(knex, m[1]))?.id : undefined;
   };
   const routes = (prefix: string, auth: boolean) => {
     const user = async (request: FastifyRequest): Promise<string | null> => {
@@ -120,7 +114,7 @@ async function startServers(url: string): Promise<Servers> {
   const strata = await buildApp(engine);
   await strata.listen({ port: 0, host: '127.0.0.1' });
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const baseline = await baselineApp(pool);
+  const baseline = await baselineApp(pool, engine.knex);
   await baseline.listen({ port: 0, host: '127.0.0.1' });
   const login = await fetch(`http://127.0.0.1:${portOf(strata)}/api/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' },

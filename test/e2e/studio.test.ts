@@ -25,7 +25,8 @@ afterEach(async (ctx) => {
 const box = (scope: Page | Locator, label: string) => scope.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
 /** An MUI select (button-like combobox) by its label; picks an option. */
 async function choose(scope: Page | Locator, label: string, option: string | RegExp) {
-  await scope.getByRole('combobox', { name: new RegExp(`^${label}( \\*)?$`) }).click();
+  // Its name is the label, then the value shown.
+  await scope.getByRole('combobox', { name: new RegExp(`^${label}\\b`) }).click();
   await page.getByRole('option', { name: option }).click();
 }
 
@@ -101,10 +102,10 @@ describe('the studio', () => {
     expect(await box(fe, 'Option 3 value').inputValue()).toBe('electric');
     // Electric to the top: space, up, up, space.
     await fe.getByRole('button', { name: 'Reorder option Electric' }).focus();
-    await page.keyboard.press('Space');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('Space');
+    for (const key of ['Space', 'ArrowUp', 'ArrowUp', 'Space']) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(200); // dnd-kit measures between moves
+    }
     await expect.poll(() => box(fe, 'Option 1 label').inputValue()).toBe('Electric');
     await e.shot(page, 'studio-field-editor');
     await fe.getByRole('button', { name: 'Save field' }).click();
@@ -155,6 +156,7 @@ describe('the studio', () => {
     // The live region said where it went.
     await expect.poll(async () => (await page.locator('[id^="DndLiveRegion"]').allTextContents()).join(' ')).toMatch(/was dropped in section Registration/);
     expect(await fieldsIn(palette)).toEqual([]);
+    await page.waitForTimeout(400); // the drop animation
     await e.shot(page, 'studio-layout');
 
     await page.getByRole('button', { name: 'Save layout' }).click();
@@ -172,7 +174,7 @@ describe('the studio', () => {
     await box(page, 'Error message').fill('Year must be 1900 or later');
     await choose(page, 'Field 1', /^Year/);
     await choose(page, 'Operator 1', 'is less than');
-    await box(page, 'Value 1').fill('1900');
+    await page.getByRole('spinbutton', { name: 'Value 1' }).fill('1900');
     await expect.poll(() => page.getByText('refuse the save when Year is less than 1900').isVisible()).toBe(true);
 
     // Live test against a real record.
@@ -180,7 +182,7 @@ describe('the studio', () => {
     await page.getByRole('option', { name: 'Old Ford' }).click();
     await expect.poll(() => page.getByText('The rule fires').isVisible()).toBe(true);
     await choose(page, 'Change field', /^Year/);
-    await box(page, 'To').fill('1999');
+    await page.getByRole('spinbutton', { name: 'To' }).fill('1999');
     await expect.poll(() => page.getByText('The rule lets it through').isVisible()).toBe(true);
 
     await page.getByRole('button', { name: 'Save rule' }).click();
@@ -190,12 +192,12 @@ describe('the studio', () => {
     // An end user's form: the rule fires on save.
     await page.goto('/app/vehicle/new');
     await box(page, 'Name').fill('Test car');
-    await page.getByRole('spinbutton', { name: /^Year/ }).fill('1850');
+    await page.getByLabel('Year').fill('1850');
     await box(page, 'Plate').fill('AB-123');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByText('Year must be 1900 or later').first().isVisible()).toBe(true);
     expect(page.url()).toMatch(/\/app\/vehicle\/new/);
-    await page.getByRole('spinbutton', { name: /^Year/ }).fill('1999');
+    await page.getByLabel('Year').fill('1999');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.waitForURL(/\/app\/vehicle\/[0-9a-f-]{36}/);
   }, 90_000);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { TYPES_PACKAGE } from './records/fixtures.ts';
+import { makeUsers } from './security/helpers.ts';
 
 interface Item { index: number; status: string; id?: string; error?: { status: number; code: string; message: string; errors?: Array<{ field: string; code: string }> } }
 interface Result { results: Item[]; created: number; updated: number; deleted: number; failed: number }
@@ -276,6 +277,35 @@ describe('upsert, update, delete', () => {
     const del = await bulk('account', { operation: 'delete', records: [{ id: a }, { id: b }, { id: a }] });
     expect(del.body.results.map((r) => r.error?.status ?? r.status)).toEqual(['deleted', 'deleted', 404]);
     expect((await t.api('GET', `/api/records/account/${b}`)).statusCode).toBe(404);
+  });
+});
+
+describe('access', () => {
+  it('applies the caller\'s role to every record, as single writes do', async () => {
+    const users = await makeUsers(t, { rep: { email: 'bulk-rep@example.com', role: 'sales_rep' }, viewer: { email: 'bulk-viewer@example.com', role: 'read_only' } });
+    const theirs = await create('account', { name: 'Admin owned', customer_code: 'ACL-ADMIN' });
+    const as = (token: string, body: unknown) => t.api('POST', '/api/records/account/bulk', body, { token });
+
+    const made = await as(users.rep.token, { operation: 'create', records: [{ name: 'Rep 1' }, { name: 'Rep 2', annual_revenue: 5 }] });
+    expect(made.statusCode).toBe(200);
+    const created = made.json() as Result;
+    expect(created.results.map((r) => r.error?.status ?? r.status)).toEqual(['created', 403]); // annual_revenue is read-only for reps
+    const mine = created.results[0].id as string;
+    expect((await t.api('GET', `/api/records/account/${mine}`)).json().ownerId).toBe(users.rep.id);
+
+    const upd = (await as(users.rep.token, { operation: 'update', records: [{ id: mine, employees: 3 }, { id: theirs.id, employees: 3 }] })).json() as Result;
+    expect(upd.results.map((r) => r.error?.status ?? r.status)).toEqual(['updated', 403]);
+    const ups = (await as(users.rep.token, { operation: 'upsert', upsertKey: 'customer_code', records: [{ customer_code: 'ACL-ADMIN', name: 'Taken over' }] })).json() as Result;
+    expect(ups.results[0].error?.status).toBe(403);
+    const del = (await as(users.rep.token, { operation: 'delete', records: [{ id: mine }] })).json() as Result;
+    const single = await t.api('DELETE', `/api/records/account/${mine}`, undefined, { token: users.rep.token });
+    expect(single.statusCode).toBeGreaterThanOrEqual(403); // reps may not delete accounts
+    expect(del.results[0].error?.status).toBe(single.statusCode);
+    expect((await t.api('GET', `/api/records/account/${theirs.id as string}`)).json()).toMatchObject({ name: 'Admin owned', version: 1 });
+
+    const refused = await as(users.viewer.token, { operation: 'create', records: [{ name: 'Viewer' }] });
+    expect(refused.statusCode).toBe(403);
+    expect(await count('account', `name = 'Viewer'`)).toBe(0);
   });
 });
 

@@ -28,6 +28,19 @@ export function FieldPicker({
     <TextField
       select id={id} label={label} value={value} onChange={(e) => onChange(e.target.value)} size={size} required={required}
       sx={{ minWidth: 160, ...sx }} helperText={helperText} error={error}
+      slotProps={{
+        // The chosen field shows by its label alone; the menu shows types too.
+        select: {
+          displayEmpty: emptyLabel !== undefined,
+          renderValue: (v) => {
+            const name = String(v ?? '');
+            if (!name) return <em>{emptyLabel}</em>;
+            const f = fields.find((x) => x.name === name);
+            return f ? fieldLabel(f) : SYSTEM_FIELD_LABELS[name] ?? name;
+          },
+        },
+        ...(emptyLabel !== undefined ? { inputLabel: { shrink: true } } : {}),
+      }}
     >
       {emptyLabel !== undefined && <MenuItem value=""><em>{emptyLabel}</em></MenuItem>}
       {fields.map((f) => (

@@ -20,7 +20,7 @@ interface Ctx { fields: FieldDef[]; label: string }
 function ConditionRow({ c, index, ctx, onChange, onRemove }: { c: FilterCondition; index: number; ctx: Ctx; onChange: (c: FilterCondition) => void; onRemove: () => void }) {
   const field = ctx.fields.find((f) => f.name === c.field);
   const kind = filterKind(field, c.field in SYSTEM_FIELD_LABELS ? c.field : undefined);
-  const ops = filterOpsFor(kind);
+  const ops = c.field ? filterOpsFor(kind) : [c.op];
   const shape = filterOpShape(c.op);
   const specials: Record<string, string> = kind === 'user' ? { '$user.id': SPECIAL_VALUES['$user.id'] } : kind === 'date' ? { $today: SPECIAL_VALUES.$today } : {};
   const n = index + 1;

@@ -245,7 +245,7 @@ export default function LayoutDesigner({ object, meta }: { object: StudioObject;
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', mb: 1 }}>
                     <TextField size="small" label={`Section ${n} name`} value={s.label} onChange={(e) => setState(renameSection(state, s.id, e.target.value))}
                       error={!s.label.trim()} helperText={!s.label.trim() ? 'Name the section' : undefined} sx={{ flex: '1 1 180px' }} />
-                    <TextField select size="small" label={`Section ${n} columns`} value={s.columns.length} onChange={(e) => setState(setColumnCount(state, s.id, Number(e.target.value)))} sx={{ width: 130 }}>
+                    <TextField select size="small" label={`Section ${n} columns`} value={s.columns.length} onChange={(e) => setState(setColumnCount(state, s.id, Number(e.target.value)))} sx={{ width: 160 }}>
                       {[1, 2, 3].map((c) => <MenuItem key={c} value={c}>{c} column{c > 1 ? 's' : ''}</MenuItem>)}
                     </TextField>
                     <FormControlLabel control={<Checkbox size="small" checked={!!s.collapsed} onChange={() => setState(toggleCollapsed(state, s.id))} />} label="Collapsed" />
@@ -278,7 +278,8 @@ export default function LayoutDesigner({ object, meta }: { object: StudioObject;
 
           <Box component="section" aria-labelledby="preview-heading" sx={{ gridColumn: { md: '1 / -1', lg: 'auto' }, minWidth: 0 }}>
             <Typography id="preview-heading" variant="subtitle2" component="h2" gutterBottom>Preview: the form end users get</Typography>
-            <Box sx={{ pointerEvents: 'none', opacity: 0.95 }} aria-hidden inert>
+            {/* The form's own save bar means nothing in a preview. */}
+            <Box sx={{ pointerEvents: 'none', '& form .MuiBox-root:has(> button[type="submit"])': { display: 'none' } }} aria-hidden inert>
               <LayoutPreview object={object} objects={meta.objects} layout={{ ...layout, sections: layout.sections.filter((x) => x.columns.some((c) => c.fields.length)) }} />
             </Box>
           </Box>

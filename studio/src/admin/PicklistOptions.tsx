@@ -47,7 +47,7 @@ function Row({ o, index, onChange, onRemove }: { o: EditableOption; index: numbe
       <TextField size="small" label={`Option ${n} value`} value={o.value} sx={{ flex: 2, minWidth: 0, display: { xs: 'none', sm: 'flex' } }}
         onChange={(e) => onChange({ ...o, value: e.target.value, valueTouched: true })}
         slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }} />
-      <TextField size="small" type="color" label={`Option ${n} colour`} value={o.color ?? '#9e9e9e'} sx={{ width: 84, flex: 'none' }}
+      <TextField size="small" type="color" label={`Option ${n} colour`} value={o.color ?? '#9e9e9e'} sx={{ width: 132, flex: 'none' }}
         onChange={(e) => onChange({ ...o, color: e.target.value })} />
       <Tooltip title="Remove option"><IconButton aria-label={`Remove option ${name}`} onClick={onRemove} size="small"><Close /></IconButton></Tooltip>
     </Box>

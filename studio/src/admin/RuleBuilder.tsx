@@ -40,7 +40,7 @@ function defaultOperand(c: Condition, f: FieldDef | undefined): Operand | undefi
 function ConditionEditor({ c, path, ctx, onChange, onRemove }: { c: Condition; path: string; ctx: Ctx; onChange: (c: Condition) => void; onRemove: () => void }) {
   const field = ctx.byName.get(c.field);
   const kind = valueKind(field);
-  const ops = operatorsFor(kind);
+  const ops = c.field ? operatorsFor(kind) : [c.operator];
   const shape = operandShape(c.operator);
   const operand = c.operand;
   const comparable = ctx.fields.filter((f) => f.name !== c.field && valueKind(f) === kind);
@@ -189,7 +189,7 @@ export default function RuleBuilder({ object, meta }: { object: StudioObject; me
   const [field, setField] = useState(existing?.field ?? '');
   const [onCreate, setOnCreate] = useState(!existing?.on || existing.on.includes('create'));
   const [onUpdate, setOnUpdate] = useState(!existing?.on || existing.on.includes('update'));
-  const [model, setModel] = useState<Group>(() => fromJsonLogic(existing?.when) ?? emptyGroup());
+  const [model, setModel] = useState<Group>(() => (existing ? fromJsonLogic(existing.when) ?? emptyGroup() : { ...emptyGroup(), children: [{ kind: 'condition', field: '', operator: 'eq' }] }));
   const [tab, setTab] = useState<'builder' | 'raw'>(() => (existing && !fromJsonLogic(existing.when) ? 'raw' : 'builder'));
   const [raw, setRaw] = useState(() => (existing ? JSON.stringify(existing.when, null, 2) : ''));
   const [rawLogic, setRawLogic] = useState<JsonLogic | undefined>(existing?.when);
@@ -288,7 +288,7 @@ export default function RuleBuilder({ object, meta }: { object: StudioObject; me
           <>
             <GroupEditor g={model} path="" ctx={{ fields, byName }} onChange={setModel} />
             <Typography variant="body2" sx={{ mt: 1.5 }} aria-live="polite">
-              <strong>In words:</strong> refuse the save when {sentence || '…'}.
+              <strong>In words:</strong> refuse the save when {sentence || '…'}
             </Typography>
             {prevOnCreate && (
               <Alert severity="info" sx={{ mt: 1 }}>

@@ -59,6 +59,7 @@ export function ValueInput({ label, field, value, onChange, specials = {}, size 
     }
     return (
       <TextField select label={label} size={size} sx={style} value={known ? asText : ''} helperText={helperText}
+        slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
         onChange={(e) => {
           const v = e.target.value;
           if (v === '__other') { setFree(true); onChange(undefined); return; }

@@ -111,11 +111,25 @@ export default function RecordForm(props: RecordFormProps) {
   // A newer stored version (someone else saved; live events refetch it): take it while the
   // form is unchanged, else say so and let the person decide.
   useEffect(() => {
-    if (!record || savingRef.current) return;
-    if (base && record.version <= base.version) return;
+    if (!record || record === base || savingRef.current) return;
+    if (base && record.version < base.version) return;
+    if (base && record.version === base.version) {
+      // Same version, new values: only computed fields (rollups follow child records without a
+      // new version). Take them, whatever is being edited.
+      const computed = model.fields.filter((f) => !model.editable.includes(f.name));
+      if (computed.some((f) => !sameValue(record[f.name], base[f.name]))) {
+        setBase(record);
+        setFormData((d) => {
+          const next = { ...d };
+          for (const f of computed) next[f.name] = record[f.name] ?? undefined;
+          return next;
+        });
+      }
+      return;
+    }
     if (!dirty) adopt(record);
     else setChangedElsewhere(true);
-  }, [record, dirty, base, adopt]);
+  }, [record, dirty, base, adopt, model]);
 
   const ruleContext = useMemo(() => ({ previous: base, user }), [base, user]);
   const fieldNames = useMemo(() => new Set(model.fields.map((f) => f.name)), [model]);

@@ -2,7 +2,7 @@
  * Values as people read and type them, in the browser's locale: numbers, currency, percent,
  * dates and date-times. Storage stays as CONTRACT §2 says (numbers, `YYYY-MM-DD`, ISO UTC).
  */
-import type { FieldDef } from '../../../metadata/types.ts';
+import type { FieldDef, ObjectDef } from '../../../metadata/types.ts';
 
 /** The currency amounts are shown in. Metadata has no currency yet: one per installation. */
 export const CURRENCY = 'USD';
@@ -11,21 +11,38 @@ export function userLocale(): string {
   return typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en-US';
 }
 
-function scaleOf(f: FieldDef | undefined): number | undefined {
-  if (!f) return undefined;
-  if (f.type === 'decimal' || f.type === 'currency' || f.type === 'percent') return f.scale ?? 2;
-  if (f.type === 'formula' || f.type === 'rollup') return f.scale;
-  if (f.type === 'integer') return 0;
-  return undefined;
+type Kind = 'integer' | 'decimal' | 'currency' | 'percent';
+type ObjectsLike = ReadonlyArray<Pick<ObjectDef, 'name' | 'fields'>>;
+
+/** The child field a rollup aggregates (`of: "order_line.order"`, `field: "sales"`). */
+function rollupSource(f: FieldDef, objects: ObjectsLike | undefined): FieldDef | undefined {
+  if (f.type !== 'rollup' || !f.field || !objects) return undefined;
+  const child = objects.find((o) => o.name === f.of.split('.')[0]);
+  return child?.fields.find((x) => x.name === f.field);
 }
 
-/** The number type a field shows (a formula or rollup shows as what it returns). */
-export function numberKind(f: FieldDef): 'integer' | 'decimal' | 'currency' | 'percent' | undefined {
+/** The number type a field shows (a formula as what it returns, a rollup as what it sums). */
+export function numberKind(f: FieldDef, objects?: ObjectsLike): Kind | undefined {
   if (f.type === 'integer' || f.type === 'decimal' || f.type === 'currency' || f.type === 'percent') return f.type;
   if (f.type === 'formula' && (f.returns === 'integer' || f.returns === 'decimal' || f.returns === 'currency' || f.returns === 'percent')) return f.returns;
   if (f.type === 'rollup') {
     if (f.aggregate === 'count') return 'integer';
-    return 'decimal';
+    const source = rollupSource(f, objects);
+    const kind = source ? numberKind(source, objects) : undefined;
+    return kind === 'integer' && f.aggregate === 'avg' ? 'decimal' : kind ?? 'decimal';
+  }
+  return undefined;
+}
+
+function scaleOf(f: FieldDef, objects?: ObjectsLike): number | undefined {
+  if (f.type === 'decimal' || f.type === 'currency' || f.type === 'percent') return f.scale ?? 2;
+  if (f.type === 'integer') return 0;
+  if (f.type === 'formula') return f.scale ?? (f.returns === 'currency' || f.returns === 'percent' ? 2 : f.returns === 'integer' ? 0 : undefined);
+  if (f.type === 'rollup') {
+    if (f.aggregate === 'count') return 0;
+    if (f.scale !== undefined) return f.scale;
+    const source = rollupSource(f, objects);
+    return source ? scaleOf(source, objects) : undefined;
   }
   return undefined;
 }
@@ -106,12 +123,12 @@ export function today(): string {
 }
 
 /** Any stored value of a field as one line of text (lists, timeline, read-only fields). */
-export function displayValue(f: FieldDef | undefined, v: unknown, locale = userLocale()): string {
+export function displayValue(f: FieldDef | undefined, v: unknown, locale = userLocale(), objects?: ObjectsLike): string {
   if (v === null || v === undefined || v === '') return '';
   if (!f) return typeof v === 'object' ? JSON.stringify(v) : String(v);
   if (typeof v === 'number') {
-    const kind = numberKind(f);
-    return kind ? formatNumber(v, kind, scaleOf(f), locale) : String(v);
+    const kind = numberKind(f, objects);
+    return kind ? formatNumber(v, kind, scaleOf(f, objects), locale) : String(v);
   }
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   if (f.type === 'picklist' && typeof v === 'string') return f.options.find((o) => o.value === v)?.label ?? v;

@@ -3,7 +3,7 @@
  * form (lazily loaded: rjsf is the heavy part), then related lists and the activity timeline.
  * Lead pages offer "Convert lead". Open records follow live changes (`/api/events`).
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, Box, Breadcrumbs, Button, Chip, Grid, Link, Skeleton, Typography } from '@mui/material';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
@@ -53,8 +53,13 @@ function Problem({ object, error, onRetry }: { object: DeployedObject; error: un
   );
 }
 
+/** One page state per record: moving from one record to another starts afresh. */
 export default function RecordPage() {
   const { object: objectName = '', id = '' } = useParams();
+  return <RecordView key={`${objectName}/${id}`} objectName={objectName} id={id} />;
+}
+
+function RecordView({ objectName, id }: { objectName: string; id: string }) {
   const isNew = id === 'new';
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -68,6 +73,10 @@ export default function RecordPage() {
   const save = useSaveRecord(objectName);
   const [converting, setConverting] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  /** The open record went to the recycle bin (an event said so): nothing to refetch. */
+  const [gone, setGone] = useState(false);
+  const goneRef = useRef(false);
+  goneRef.current = gone || deleting;
   const record = rec.data;
   const title = isNew ? `New ${object?.label.toLowerCase() ?? 'record'}` : titleOf(object, record);
 
@@ -87,11 +96,21 @@ export default function RecordPage() {
     void qc.invalidateQueries({ queryKey: ['title', e.object, e.recordId] });
     if (!watched.has(e.object)) return;
     if (e.object === objectName && e.recordId === id) {
+      if (e.type === 'record.deleted') {
+        setGone(true);
+        return;
+      }
+      if (e.type === 'record.restored') setGone(false);
+      else if (goneRef.current) return;
       void qc.invalidateQueries({ queryKey: ['record', objectName, id] });
       void qc.invalidateQueries({ queryKey: ['history', objectName, id] });
     }
     void qc.invalidateQueries({ queryKey: ['related', e.object] });
-  }, [qc, watched, objectName, id]);
+    // A child changed: rollups on this record may have followed (they keep its version).
+    if (e.object !== objectName || e.recordId !== id) {
+      if (!goneRef.current && !isNew) void qc.invalidateQueries({ queryKey: ['record', objectName, id] });
+    }
+  }, [qc, watched, objectName, id, isNew]);
   useRecordEvents(onEvent, !isNew && !!object);
 
   const prefill = useMemo(() => (object && isNew ? initialValues(object, params, me.data?.id) : undefined), [object, isNew, params, me.data?.id]);
@@ -112,7 +131,7 @@ export default function RecordPage() {
   if (meta.isError) return <Alert severity="error" action={<Button color="inherit" size="small" onClick={() => void meta.refetch()}>Retry</Button>}>Could not load the app’s metadata.</Alert>;
   if (!object) return <Alert severity="warning">There is no object named “{objectName}”, or it is not shared with you.</Alert>;
 
-  const deletedMeanwhile = !!record && rec.isError && rec.error instanceof ApiError && rec.error.status === 404;
+  const deletedMeanwhile = !deleting && ((!!record && rec.isError && rec.error instanceof ApiError && rec.error.status === 404) || gone);
   const isLead = object.name === 'lead';
   const converted = isLead && record?.status === 'converted';
 

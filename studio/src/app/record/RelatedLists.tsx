@@ -13,7 +13,7 @@ import { useTheme } from '@mui/material/styles';
 import AddIcon from '@mui/icons-material/Add';
 import type { CrmRecord, DeployedObject, LayoutDef } from '../../api/types.ts';
 import type { RelatedList } from '../../../../metadata/types.ts';
-import { displayValue, formatDateTime } from '../../forms/format.ts';
+import { displayValue, formatDateTime, userLocale } from '../../forms/format.ts';
 import { fieldLabel, SYSTEM_LABELS } from '../../forms/labels.ts';
 import { recordTitle } from '../../forms/widgets/ReferenceLookup.tsx';
 import { useChildren } from './queries.ts';
@@ -26,7 +26,7 @@ function cellText(child: DeployedObject, objects: DeployedObject[], name: string
   const f = child.fields.find((x) => x.name === name);
   if (!f) return (name === 'createdAt' || name === 'updatedAt') && typeof v === 'string' ? formatDateTime(v) : v === null || v === undefined ? '' : String(v);
   if (f.type === 'reference' && v && typeof v === 'object') return recordTitle(objects.find((o) => o.name === f.to), v as Record<string, unknown>);
-  return displayValue(f, v);
+  return displayValue(f, v, userLocale(), objects);
 }
 
 function columnLabel(child: DeployedObject, name: string): string {

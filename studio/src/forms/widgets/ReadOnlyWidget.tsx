@@ -2,7 +2,7 @@
 import { InputAdornment, TextField } from '@mui/material';
 import FunctionsIcon from '@mui/icons-material/Functions';
 import { fieldOf, type StrataWidgetProps } from '../context.ts';
-import { displayValue } from '../format.ts';
+import { displayValue, userLocale } from '../format.ts';
 import { describedBy } from '../templates.tsx';
 
 const WHAT: Record<string, string> = {
@@ -14,7 +14,7 @@ const WHAT: Record<string, string> = {
 export function ReadOnlyWidget(props: StrataWidgetProps) {
   const { id, label, value, schema } = props;
   const f = fieldOf(props);
-  const text = displayValue(f, value);
+  const text = displayValue(f, value, userLocale(), props.registry.formContext?.objects);
   const what = WHAT[f?.type ?? ''] ?? 'Read only';
   return (
     <TextField
