@@ -315,7 +315,9 @@ async function journey(viewport: { width: number; height: number }, tag: string)
   await page.getByRole('button', { name: 'Save' }).click();
   await savedId(page, 'order_line');
 
+  console.log('ORDER', JSON.stringify((await api('GET', `/api/records/order/${orderId}`)).json), JSON.stringify((await api('GET', `/api/records/order_line?filter=${encodeURIComponent(JSON.stringify({ order: orderId }))}`)).json));
   // 6. The order adds it up.
+  page.on('response', (r) => { if (r.url().includes('/api/records/order/')) console.log('RES', r.status(), r.url()); });
   await page.getByRole('link', { name: `Open SO-${tag}` }).click();
   await savedId(page, 'order');
   await expect.poll(() => field(page, 'Total').inputValue()).toBe('$2,500.00');

@@ -14,6 +14,7 @@ let errors: string[];
 beforeAll(async () => {
   e = await startE2E();
   ({ page, errors } = await e.page());
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
 }, 90_000);
 afterAll(async () => { await e?.close(); });
 // A failing step leaves a picture of what the browser showed.
@@ -185,6 +186,10 @@ describe('the studio', () => {
     await page.getByRole('spinbutton', { name: 'To' }).fill('1999');
     await expect.poll(() => page.getByText('The rule lets it through').isVisible()).toBe(true);
 
+    // The same rule as JSON Logic, and back.
+    await page.getByRole('tab', { name: 'Raw JSON' }).click();
+    expect(JSON.parse(await page.getByRole('textbox', { name: 'Rule (JSON Logic)' }).inputValue())).toEqual({ '<': [{ var: 'year' }, 1900] });
+    await page.getByRole('tab', { name: 'Builder' }).click();
     await page.getByRole('button', { name: 'Save rule' }).click();
     await applyDeploy(/adds validation rule year_must_be_1900_or_later on vehicle/, 'studio-plan');
     await page.waitForURL(/\/rules$/);
@@ -222,12 +227,29 @@ describe('the studio', () => {
     expect(layout.sections[1].columns[0].fields).toContain('registration');
   }, 60_000);
 
+  it('refuses a type change that stored values cannot take, in words, and applies nothing', async () => {
+    await page.getByRole('button', { name: 'Edit field Registration' }).click();
+    const fe = page.getByRole('dialog', { name: 'Edit field Registration' });
+    await fe.getByRole('combobox', { name: /^Type/ }).selectOption('integer');
+    await fe.getByRole('button', { name: 'Save changes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Review and deploy' });
+    await dialog.getByRole('list', { name: 'Deploy plan' }).waitFor();
+    expect(await dialog.textContent()).toMatch(/refuses: 1 record has text that is not/);
+    expect(await dialog.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    await e.shot(page, 'studio-plan-refused');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await fe.getByRole('button', { name: 'Cancel' }).click();
+    const f = (await e.t.api('GET', '/api/metadata/objects/vehicle')).json().fields.find((x: { name: string }) => x.name === 'registration');
+    expect(f.type).toBe('text');
+  }, 60_000);
+
   it('gives a role access in the grid, and a sales user uses the object at once', async () => {
     await page.goto('/studio/roles');
     await page.getByRole('link', { name: 'Sales rep' }).click();
     await page.getByRole('combobox', { name: 'Vehicle: read' }).selectOption('all');
     await page.getByRole('checkbox', { name: 'Vehicle: create' }).check();
     await page.getByRole('combobox', { name: 'Vehicle: update' }).selectOption('own');
+    await e.shot(page, 'studio-role');
     await page.getByRole('button', { name: 'Save role' }).click();
     await applyDeploy(/changes role sales_rep/);
 
@@ -247,6 +269,39 @@ describe('the studio', () => {
     const fields = (await e.t.api('GET', '/api/metadata/objects/vehicle')).json().fields.map((f: { name: string }) => f.name);
     expect(fields).toContain('fuel');
   }, 60_000);
+
+  it('makes a kanban view with a default filter and sort', async () => {
+    await page.goto('/studio/objects/vehicle/views');
+    await page.getByRole('button', { name: 'New list view' }).click();
+    const dlg = page.getByRole('dialog', { name: /New list view/ });
+    await box(dlg, 'View label').fill('By fuel');
+    await dlg.getByRole('button', { name: 'Kanban board' }).click();
+    await choose(dlg, 'Group into columns by', 'Fuel');
+    await choose(dlg, 'Add a column', /^Year/);
+    await dlg.getByRole('button', { name: 'Add condition' }).click();
+    await choose(dlg, 'Field 1', /^Year/);
+    await choose(dlg, 'Operator 1', 'is at least');
+    await dlg.getByRole('spinbutton', { name: 'Value 1' }).fill('1900');
+    await dlg.getByRole('button', { name: 'Add sort' }).click();
+    await choose(dlg, 'Sort 1 order', /Descending/);
+    await e.shot(page, 'studio-view-editor');
+    await dlg.getByRole('button', { name: 'Save view' }).click();
+    await applyDeploy(/adds list view vehicle\.by_fuel/);
+    const view = (await e.t.api('GET', '/api/metadata')).json().views.find((v: { object: string; name: string }) => v.object === 'vehicle' && v.name === 'by_fuel');
+    expect(view).toEqual({ name: 'by_fuel', object: 'vehicle', label: 'By fuel', type: 'kanban', groupBy: 'fuel', columns: ['name', 'year'], filter: { year: { gte: 1900 } }, sort: ['-name'] });
+  }, 60_000);
+
+  it('shows the problems of an invalid package instead of deploying it', async () => {
+    await page.goto('/studio/packages');
+    const bad = { package: { name: 'shop', version: '1.0.0' }, objects: [{ name: 'order_note', label: 'Order note', fields: [{ name: 'total', type: 'integer', default: 'lots' }] }] };
+    await page.locator('input[type=file]').setInputFiles({ name: 'shop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    const dialog = page.getByRole('dialog', { name: 'Review and deploy' });
+    await dialog.getByRole('list', { name: 'Problems' }).waitFor();
+    expect(await dialog.textContent()).toMatch(/Order note › field total › default/);
+    expect(await dialog.getByRole('button', { name: 'Apply' }).count()).toBe(0);
+    await e.shot(page, 'studio-invalid-package');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
 
   it('lists packages with versions, and the custom package exports everything customized', async () => {
     await page.goto('/studio/packages');

@@ -68,7 +68,7 @@ function Plan({ steps, hidePackageStep }: { steps: PlanStep[]; hidePackageStep: 
   if (!shown.length) return <Alert severity="info">Nothing to change: the deployed metadata says this already.</Alert>;
   return (
     <>
-      <Typography variant="subtitle2" component="h3" sx={{ mt: 1 }}>This deploy</Typography>
+      <Typography variant="subtitle2" component="h3" sx={{ mt: 1 }}>What the deploy does</Typography>
       <List dense aria-label="Deploy plan">
         {shown.map((s, i) => <StepLine key={`${s.kind}-${i}`} step={s} />)}
       </List>

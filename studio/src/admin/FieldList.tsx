@@ -4,7 +4,7 @@ import {
   Box, Button, Chip, IconButton, Paper, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography,
 } from '@mui/material';
 import Add from '@mui/icons-material/Add';
-import Edit from '@mui/icons-material/Edit';
+import Tune from '@mui/icons-material/Tune';
 import DriveFileRenameOutline from '@mui/icons-material/DriveFileRenameOutline';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import { removeField } from './customBundle.ts';
@@ -68,7 +68,7 @@ export function FieldList({ object, meta }: { object: StudioObject; meta: Studio
                       <TableCell sx={{ display: { xs: 'none', md: 'table-cell' } }}><Flags f={f} /></TableCell>
                       <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}><PackageChip pkg={f.package} /></TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        <Tooltip title="Edit"><IconButton aria-label={`Edit field ${label}`} onClick={() => setEditing(f)}><Edit /></IconButton></Tooltip>
+                        <Tooltip title="Edit settings"><IconButton aria-label={`Edit field ${label}`} onClick={() => setEditing(f)}><Tune /></IconButton></Tooltip>
                         <Tooltip title="Rename"><IconButton aria-label={`Rename field ${label}`} onClick={() => setRenaming(f)}><DriveFileRenameOutline /></IconButton></Tooltip>
                         <Tooltip title={mine ? 'Remove (to the recycle bin)' : `Fields of package ${f.package} cannot be removed here`}>
                           <span>

@@ -1,7 +1,7 @@
 /** The pure parts of record forms: layout → schema, the browser validator, rules, formats. */
 import { describe, expect, it } from 'vitest';
 import { fieldSchema, recordSchema } from '../../../metadata/record-schema.ts';
-import type { ObjectDef } from '../../../metadata/types.ts';
+import type { JsonLogic, ObjectDef, ValidationRule } from '../../../metadata/types.ts';
 import opportunity from '../../../metadata/packages/crm-core/objects/opportunity.json' with { type: 'json' };
 import lead from '../../../metadata/packages/crm-core/objects/lead.json' with { type: 'json' };
 import opportunityLayout from '../../../metadata/packages/crm-core/layouts/opportunity.default.json' with { type: 'json' };
@@ -148,7 +148,8 @@ describe('rules in the browser (json-logic-js), as the server has them', () => {
   });
 
   it('supports Strata\'s operations (today, lower, coalesce, date_diff)', () => {
-    const rules = [{ name: 'r', field: 'x', message: 'm', when: { and: [{ '==': [{ lower: { var: 'x' } }, 'abc'] }, { '==': [{ coalesce: [null, 2] }, 2] }, { '==': [{ date_diff: ['2024-01-01', '2024-01-31'] }, 30] }, { '<=': [{ var: 'd' }, { today: [] }] }] } }];
+    const when: JsonLogic = { and: [{ '==': [{ lower: { var: 'x' } }, 'abc'] }, { '==': [{ coalesce: [null, 2] }, 2] }, { '==': [{ date_diff: ['2024-01-01', '2024-01-31'] }, 30] }, { '<=': [{ var: 'd' }, { today: [] }] }] };
+    const rules: ValidationRule[] = [{ name: 'r', field: 'x', message: 'm', when }];
     expect(failingRules(rules, { x: 'ABC', d: '2000-01-01' })).toHaveLength(1);
   });
 });
