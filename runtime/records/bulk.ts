@@ -302,6 +302,25 @@ interface Column {
 }
 
 const plain = (v: unknown) => (v === undefined ? null : v);
+
+/**
+ * A PostgreSQL array literal of one column's values (strings, numbers, booleans or null, as
+ * the columns encode them): what pg would make of a JS array, built without a regex per value.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) {
+      out += 'NULL';
+      continue;
+    }
+    const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+    out += s.includes('"') || s.includes('\\') ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`;
+  }
+  return `${out}}`;
+}
 const SYSTEM_UUIDS = ['id', 'ownerId', 'createdBy', 'updatedBy'];
 
 const columnCache = new WeakMap<DeployedObject, Map<string, Column>>();
@@ -366,8 +385,7 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
        'type', 'record.created', 'object', ?::text, 'recordId', ev.record_id, 'ownerId', ev.owner_id, 'actor', ?::uuid,
        'id', ev.id, 'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)) AS n
      FROM ev`,
-    // knex's types know arrays of one type only; pg takes arrays with nulls in them as well.
-    [...arrays, object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id] as unknown as readonly Knex.RawBinding[],
+    [...arrays.map(arrayLiteral), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
   );
 }
 

@@ -195,6 +195,27 @@ describe('record pages', () => {
     await context.close();
   });
 
+  it('is keyboard reachable: Tab walks the fields to Save, with a visible focus, and Enter saves', async () => {
+    const { page, errors, context } = await open();
+    await page.goto('/app/campaign/new');
+    await field(page, 'Name').waitFor();
+    const first = field(page, 'Name');
+    await first.focus();
+    await page.keyboard.type('Keyboard campaign');
+    let onSave = false;
+    for (let i = 0; i < 80 && !onSave; i++) {
+      await page.keyboard.press('Tab');
+      onSave = await page.evaluate(() => document.activeElement?.textContent === 'Save');
+    }
+    expect(onSave).toBe(true);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await savedId(page, 'campaign');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('deletes a record after confirming: it goes to the recycle bin', async () => {
     const acc = await api('POST', '/api/records/account', { name: 'Doomed LLC' });
     const id = acc.json.id as string;
@@ -218,6 +239,7 @@ describe('record pages', () => {
     const dialog = page.getByRole('dialog', { name: 'Convert lead' });
     await expect.poll(() => dialog.getByLabel('Opportunity name').inputValue()).toBe('Convertible GmbH');
     await dialog.getByLabel('Opportunity name').fill('Convertible — pilot');
+    await page.waitForTimeout(400); // the dialog's fade-in
     await e.shot(page, 'convert-dialog');
     await dialog.getByRole('button', { name: 'Convert' }).click();
     const done = page.getByRole('dialog', { name: 'Lead converted' });
@@ -258,14 +280,21 @@ async function journey(viewport: { width: number; height: number }, tag: string)
   await field(page, 'Email').fill(`jo.${tag}@journey.example`);
   await field(page, 'Status').selectOption({ label: 'Qualified' });
   await checkLayout('new lead');
-  if (!wide) await e.shot(page, 'record-phone');
   await page.getByRole('button', { name: 'Save' }).click();
   await savedId(page, 'lead');
   await checkLayout('lead');
+  if (!wide) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await e.shot(page, 'record-phone');
+  }
 
   // 2. Convert it.
   await page.getByRole('button', { name: 'Convert lead' }).click();
   const dialog = page.getByRole('dialog', { name: 'Convert lead' });
+  if (!wide) {
+    await page.waitForTimeout(400);
+    await e.shot(page, 'convert-dialog-phone');
+  }
   await dialog.getByRole('button', { name: 'Convert' }).click();
   await page.getByRole('dialog', { name: 'Lead converted' }).getByRole('link', { name: 'Open opportunity' }).click();
   const oppId = await savedId(page, 'opportunity');
@@ -294,6 +323,10 @@ async function journey(viewport: { width: number; height: number }, tag: string)
   await page.getByRole('link', { name: `Open Journey Corp ${tag}` }).click();
   const accountId = await savedId(page, 'account');
   await expect.poll(() => field(page, 'Won amount').inputValue()).toBe('$12,500.00');
+  if (!wide) {
+    await page.locator('[data-related="opportunity"]').scrollIntoViewIfNeeded();
+    await e.shot(page, 'record-phone-related');
+  }
   await page.getByRole('link', { name: 'New order' }).click();
   await page.waitForURL(`**/app/order/new?account=${accountId}`);
   await expect.poll(() => field(page, 'Account').inputValue()).toBe(`Journey Corp ${tag}`);
@@ -315,9 +348,7 @@ async function journey(viewport: { width: number; height: number }, tag: string)
   await page.getByRole('button', { name: 'Save' }).click();
   await savedId(page, 'order_line');
 
-  console.log('ORDER', JSON.stringify((await api('GET', `/api/records/order/${orderId}`)).json), JSON.stringify((await api('GET', `/api/records/order_line?filter=${encodeURIComponent(JSON.stringify({ order: orderId }))}`)).json));
   // 6. The order adds it up.
-  page.on('response', (r) => { if (r.url().includes('/api/records/order/')) console.log('RES', r.status(), r.url()); });
   await page.getByRole('link', { name: `Open SO-${tag}` }).click();
   await savedId(page, 'order');
   await expect.poll(() => field(page, 'Total').inputValue()).toBe('$2,500.00');

@@ -3,7 +3,7 @@
  * in words (refusals and warnings highlighted, an invalid package's problems listed), and
  * apply only when the admin confirms.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Alert, AlertTitle, Box, Button, CircularProgress, Dialog, DialogActions, DialogContent, DialogTitle,
   List, ListItem, ListItemIcon, ListItemText, Typography, useMediaQuery,
@@ -97,8 +97,11 @@ export function DeployDialog({ request, onClose }: { request: DeployRequest; onC
   const [bundle, setBundle] = useState<PackageBundle>();
   const custom = !request.bundle;
 
+  // One dry run per request (StrictMode's second effect run must not repeat it).
+  const started = useRef<DeployRequest>(undefined);
   useEffect(() => {
-    let live = true;
+    if (started.current === request) return;
+    started.current = request;
     (async () => {
       let b: PackageBundle;
       try {
@@ -108,21 +111,17 @@ export function DeployDialog({ request, onClose }: { request: DeployRequest; onC
           b = finalizeCustom(request.change!(base, meta), meta.objects);
         }
       } catch (e) {
-        if (live) setPhase({ kind: 'failed', message: errorText(e) });
+        setPhase({ kind: 'failed', message: errorText(e) });
         return;
       }
-      if (!live) return;
       setBundle(b);
       try {
-        const result = await deployBundle(b, true);
-        if (live) setPhase({ kind: 'plan', result });
+        setPhase({ kind: 'plan', result: await deployBundle(b, true) });
       } catch (e) {
-        if (!live) return;
         if (e instanceof ApiError && e.status === 400) setPhase({ kind: 'invalid', errors: e.errors, detail: e.message });
         else setPhase({ kind: 'failed', message: errorText(e) });
       }
     })();
-    return () => { live = false; };
   }, [request, qc]);
 
   const apply = async () => {
@@ -157,13 +156,11 @@ export function DeployDialog({ request, onClose }: { request: DeployRequest; onC
   const busy = phase.kind === 'checking' || phase.kind === 'applying';
 
   return (
-    <Dialog open onClose={() => !busy && onClose(undefined)} fullWidth maxWidth="sm" fullScreen={phone} aria-labelledby="deploy-title" aria-describedby="deploy-what">
+    <Dialog open onClose={() => !busy && onClose(undefined)} fullWidth maxWidth="sm" fullScreen={phone} aria-labelledby="deploy-title" aria-describedby="deploy-what"
+      slotProps={{ paper: { sx: { outline: 'none' } } }}>
       <DialogTitle id="deploy-title">Review and deploy</DialogTitle>
       <DialogContent dividers>
         <Typography id="deploy-what" sx={{ fontWeight: 600 }}>{request.title}</Typography>
-        {!custom && bundle && (
-          <Typography variant="body2" color="text.secondary">Package {bundle.package.name} {bundle.package.version}</Typography>
-        )}
         {phase.kind === 'checking' && (
           <Box role="status" sx={{ display: 'flex', gap: 2, alignItems: 'center', py: 3 }}>
             <CircularProgress size={24} aria-hidden /> Checking what this changes (a dry run: nothing is changed yet)…

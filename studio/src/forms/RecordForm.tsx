@@ -255,7 +255,8 @@ export default function RecordForm(props: RecordFormProps) {
   const fieldErrorCount = Object.keys(serverErrors).length + (submitted ? clientErrors : 0);
 
   return (
-    <Box onKeyDown={onKeyDown}>
+    // Fields reached by Tab scroll clear of the sticky Save bar.
+    <Box onKeyDown={onKeyDown} sx={{ '& input, & textarea, & select': { scrollMarginBottom: '80px' } }}>
       <Box aria-live="polite">
         {conflict && (
           <Alert severity="warning" sx={{ mb: 2 }} action={onReload && <Button color="inherit" size="small" onClick={reload} disabled={reloading}>Reload</Button>}>

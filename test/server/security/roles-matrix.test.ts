@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { create, json, makeUsers, PASSWORD, signIn, type Rec, type TestUser } from './helpers.ts';
+import { create, json, listIds, makeUser, makeUsers, PASSWORD, SECURITY_PACKAGE, signIn, type Rec, type TestUser } from './helpers.ts';
 
 const ROLES = ['sales_rep', 'sales_manager', 'support_agent', 'marketing', 'read_only'] as const;
 type Role = (typeof ROLES)[number];
@@ -242,6 +242,35 @@ it('the matrix has a row for every /api route the app serves', () => {
   const served = servedApiRoutes(t.app);
   expect(served.length).toBeGreaterThan(20);
   const covered = new Set(CELLS.map((c) => c.route));
-  expect(served.filter((r) => !covered.has(r))).toEqual([]);
-  expect([...covered].filter((r) => !served.includes(r))).toEqual([]);
+  expect(served.filter((r) => !covered.has(r)), 'a served /api route has no row in CELLS: add one per caller').toEqual([]);
+  expect([...covered].filter((r) => !served.includes(r)), 'a row of CELLS names a route the app does not serve').toEqual([]);
+});
+
+describe('role definitions beyond crm-core', () => {
+  let reader: TestUser;
+  beforeAll(async () => {
+    await t.engine.deploy(SECURITY_PACKAGE);
+    reader = await makeUser(t, { email: 'all.reader@example.com', role: 'all_reader' });
+  });
+
+  it('a role on an object named `all` grants that object only, not every object', async () => {
+    const tok = { token: reader.token };
+    const made = json<Rec>(await t.api('POST', '/api/records/all', { title: 'Everything?' }, tok), 201);
+    expect(await listIds(t, 'all', reader.token)).toEqual([made.id]);
+    for (const object of ['opportunity', 'account', 'lead']) {
+      expect((await t.api('GET', `/api/records/${object}`, undefined, tok)).statusCode, object).toBe(404);
+      expect((await t.api('POST', `/api/records/${object}`, { name: 'x' }, tok)).statusCode, object).toBe(404);
+    }
+    const meta = json<{ objects: Array<{ name: string }> }>(await t.api('GET', '/api/metadata', undefined, tok), 200);
+    expect(meta.objects.map((o) => o.name)).toEqual(['all']);
+    expect((await t.api('GET', '/api/users', undefined, tok)).statusCode).toBe(403);
+  });
+
+  it('a role naming no objects and unknown role names grant nothing', async () => {
+    const { rows } = await t.db.knex.raw(`UPDATE strata.users SET roles = '{retired_role}' WHERE id = ? RETURNING id`, [reader.id]);
+    expect(rows).toHaveLength(1);
+    const meta = json<{ objects: unknown[] }>(await t.api('GET', '/api/metadata', undefined, { token: reader.token }), 200);
+    expect(meta.objects).toEqual([]);
+    expect((await t.api('GET', '/api/records/all', undefined, { token: reader.token })).statusCode).toBe(404);
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import jsonLogic from 'json-logic-js';
+import { testRule } from '../../../studio/src/admin/ruleTester.ts';
 import {
-  fromJsonLogic, ruleProblems, toJsonLogic, usesPrevious, fieldsUsed, operatorsFor,
+  describeRule, fromJsonLogic, ruleProblems, toJsonLogic, usesPrevious, fieldsUsed, operatorsFor,
   type Group, type ValueKind,
 } from '../../../studio/src/admin/ruleModel.ts';
 
@@ -104,5 +105,29 @@ describe('JSON Logic → rule model', () => {
     expect(fromJsonLogic({ if: [{ var: 'a' }, 1, 2] })).toBeUndefined();
     expect(fromJsonLogic({ '>': [{ '+': [{ var: 'a' }, 1] }, 3] })).toBeUndefined();
     expect(fromJsonLogic({ and: [{ var: 'a' }, { bogus: [] }] })).toBeUndefined();
+  });
+});
+
+describe('rule in words and the live tester', () => {
+  it('reads like a sentence', () => {
+    const g: Group = { kind: 'group', op: 'and', children: [
+      { kind: 'condition', field: 'year', operator: 'lt', operand: { kind: 'value', value: 1900 } },
+      { kind: 'group', op: 'or', children: [
+        { kind: 'condition', field: 'status', operator: 'changedFrom', operand: { kind: 'value', value: 'sold' } },
+        { kind: 'condition', field: 'make', operator: 'empty' },
+      ] },
+    ] };
+    const label = (f: string) => f[0].toUpperCase() + f.slice(1);
+    expect(describeRule(g, label, (_f, v) => JSON.stringify(v))).toBe('Year is less than 1900 and (Status changed from "sold" or Make is empty)');
+  });
+
+  it('tests a rule on a record as the server would, with $previous and Strata additions', () => {
+    expect(testRule({ '<': [{ var: 'year' }, 1900] }, { year: 1850 })).toEqual({ fires: true });
+    expect(testRule({ '!=': [{ var: 'status' }, { var: '$previous.status' }] }, { status: 'a' }, { previous: { status: 'a' } })).toEqual({ fires: false });
+    expect(testRule({ '==': [{ lower: { var: 'make' } }, 'ford'] }, { make: 'FORD' }).fires).toBe(true);
+    expect(testRule({ '==': [{ var: '$user.id' }, 'u1'] }, {}, { userId: 'u1' }).fires).toBe(true);
+    expect(testRule({ bogus_op: [] }, {}).error).toMatch(/bogus_op/);
+    // an empty list is false, as on the server
+    expect(testRule({ var: 'tags' }, { tags: [] }).fires).toBe(false);
   });
 });

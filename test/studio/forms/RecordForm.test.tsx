@@ -121,6 +121,19 @@ describe('what the server says', () => {
   });
 });
 
+describe('computed values', () => {
+  it('takes new rollup values of the same version (children changed), even while editing', async () => {
+    const onSave = vi.fn<SaveFn>();
+    const view = renderForm({ onSave, record: { ...stored, line_total: 0 } });
+    const user = userEvent.setup();
+    await user.type(field('Name'), '!');
+    act(() => view.rerenderWith({ record: { ...stored, line_total: 2500 } }));
+    await waitFor(() => expect(field('Line total').value).toBe('2,500'));
+    expect(field('Name').value).toBe('Big deal!');
+    expect(screen.queryByText(/changed by someone else/)).toBeNull();
+  });
+});
+
 describe('save and cancel', () => {
   it('Save is enabled only with changes; Cancel discards them', async () => {
     const onSave = vi.fn<SaveFn>();

@@ -95,7 +95,10 @@ export default function ListPage() {
   if (!meta) {
     return <Alert severity="warning">There is no object “{object}”, or you may not see it.</Alert>;
   }
-  const viewKey = search.get('view') ?? defaultViewKey(meta);
+  // A view named in the URL that is gone (a deleted personal view, an old link) falls back to the default.
+  const requested = search.get('view');
+  const known = requested !== null && (meta.views.some((v) => v.name === requested) || saved.views.some((p) => `${PERSONAL_PREFIX}${p.id}` === requested));
+  const viewKey = known ? requested : defaultViewKey(meta);
   const def = resolveView(meta, viewKey, saved.views);
   const setViewKey = (key: string) => setSearch(key ? { view: key } : {});
   return (

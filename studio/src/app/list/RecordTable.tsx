@@ -226,7 +226,7 @@ export function RecordTable(props: RecordTableProps) {
       <TableContainer ref={scrollRef} sx={{ maxHeight: 'max(320px, calc(100dvh - 270px))', bgcolor: 'background.paper', borderRadius: 1, border: 1, borderColor: 'divider' }}>
         <Table
           stickyHeader size="small" role="grid" aria-label={`${meta.object.pluralLabel ?? meta.object.label}`}
-          aria-rowcount={rows.length + 1} aria-colcount={columns.length + 1} aria-describedby="grid-keys"
+          aria-rowcount={hasMore ? -1 : rows.length + 1} aria-colcount={columns.length + 1} aria-describedby="grid-keys"
           sx={{ tableLayout: 'fixed', width: totalWidth, minWidth: '100%' }}
         >
           <colgroup>

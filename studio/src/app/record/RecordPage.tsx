@@ -10,7 +10,7 @@ import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
 import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client.ts';
-import { useMe, useMetadata, useRecord, useSaveRecord } from '../../api/hooks.ts';
+import { useMe, useMetadata, useSaveRecord } from '../../api/hooks.ts';
 import type { CrmRecord, DeployedObject } from '../../api/types.ts';
 import { Loading } from '../../App.tsx';
 import { titleOf } from '../apps.ts';
@@ -19,6 +19,7 @@ import { initialValues, layoutFor } from '../../forms/layout.ts';
 import { ConvertLeadDialog } from './ConvertLeadDialog.tsx';
 import { DeleteDialog } from './DeleteDialog.tsx';
 import { useRecordEvents, type RecordEventMessage } from './live.ts';
+import { useStoredRecord } from './queries.ts';
 import { RelatedLists } from './RelatedLists.tsx';
 import { Timeline } from './Timeline.tsx';
 
@@ -69,7 +70,7 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
   const object = meta.data?.objects.find((o) => o.name === objectName);
   const objects = useMemo(() => meta.data?.objects ?? [], [meta.data]);
   const layout = layoutFor(meta.data?.layouts, objectName);
-  const rec = useRecord(objectName, isNew || !object ? undefined : id);
+  const rec = useStoredRecord(objectName, isNew || !object ? undefined : id);
   const save = useSaveRecord(objectName);
   const [converting, setConverting] = useState(false);
   const [deleting, setDeleting] = useState(false);

@@ -4,6 +4,22 @@ import { api } from '../../api/client.ts';
 import { listUrl } from '../../api/hooks.ts';
 import type { CrmRecord, DeployedObject, Page } from '../../api/types.ts';
 
+/**
+ * Asks the browser not to answer from its HTTP cache. A record's ETag is its version, and
+ * rollups change without a new version (children changed), so a revalidated cached copy
+ * (304) can show stale totals.
+ */
+export const NO_CACHE = { 'cache-control': 'no-cache', pragma: 'no-cache' };
+
+/** The stored record (the same cache entry as api/hooks' useRecord and useSaveRecord use). */
+export function useStoredRecord(object: string, id: string | undefined) {
+  return useQuery({
+    queryKey: ['record', object, id, undefined],
+    enabled: !!id,
+    queryFn: ({ signal }) => api<CrmRecord>(`/api/records/${object}/${id as string}`, { signal, headers: NO_CACHE }),
+  });
+}
+
 /** The first reference field of `child` pointing at `parent` (task.account, note.lead, …). */
 export function referenceTo(child: DeployedObject | undefined, parent: string): string | undefined {
   return child?.fields.find((f) => f.type === 'reference' && f.to === parent)?.name;
