@@ -5,6 +5,7 @@
 import type { FieldDef } from '../../metadata/types.ts';
 import { NAME_PATTERN, SYSTEM_FIELDS, type SystemField } from '../../metadata/types.ts';
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
+import type { ReadableRows } from './joins.ts';
 
 export interface QueryContext {
   /** The object queried (the root of every path). */
@@ -18,6 +19,8 @@ export interface QueryContext {
    * unknown field (same error, never selected). `id` is always visible: keyset paging needs it.
    */
   fieldVisible?(object: DeployedObject, field: string): boolean;
+  /** Row-level security for objects reached through reference paths (see JoinPlan). */
+  readableRows?: ReadableRows;
 }
 
 /** How the compiler treats a column: which operators apply and which values are valid. */

@@ -328,7 +328,7 @@ class FilterCompiler {
  * `undefined` / `null` / `{}` match every row.
  */
 export function compileFilter(filter: unknown, ctx: QueryContext, options: CompileOptions = {}): CompiledFilter {
-  const joins = options.joins ?? new JoinPlan(ctx.object);
+  const joins = options.joins ?? new JoinPlan(ctx.object, ctx.readableRows);
   if (joins.root !== ctx.object) throw new Error('compileFilter: the join plan belongs to another object');
   const root = options.path ?? 'filter';
   let condition = TRUE;

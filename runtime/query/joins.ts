@@ -10,6 +10,9 @@ import { assertIdentifier, lookupField, type FieldInfo, type QueryContext, type 
 import { quote, type QueryIssue } from './errors.ts';
 
 export const ROOT_ALIAS = 'r';
+
+/** Row access of the caller for joined objects: every row, none, or a condition on an alias. */
+export type ReadableRows = (object: DeployedObject) => 'all' | 'none' | ((qb: Knex.QueryBuilder, alias: string) => void);
 /** Reference hops in one path: `a.b.c.field` is three. */
 export const MAX_HOPS = 3;
 /** Distinct joined paths per query; beyond this PostgreSQL plans joins poorly anyway. */
@@ -37,9 +40,12 @@ export function columnRef(alias: string, column: string): string {
 export class JoinPlan {
   readonly root: DeployedObject;
   private readonly byPath = new Map<string, JoinSpec>();
+  private readonly readable?: ReadableRows;
 
-  constructor(root: DeployedObject) {
+  /** `readable` limits joined records to those the caller may read (others read as null). */
+  constructor(root: DeployedObject, readable?: ReadableRows) {
     this.root = root;
+    this.readable = readable;
   }
 
   get joins(): readonly JoinSpec[] {
@@ -59,9 +65,19 @@ export class JoinPlan {
   /** Adds the LEFT JOINs. A soft-deleted target is kept out in ON, so it reads as null. */
   applyTo(qb: Knex.QueryBuilder): Knex.QueryBuilder {
     for (const j of this.byPath.values()) {
+      const read = this.readable?.(j.object) ?? 'all';
+      let visible: Knex.Raw | undefined;
+      if (read === 'none') visible = qb.client.raw('false');
+      else if (read !== 'all') {
+        // Only records the caller may read join; the others read as null, as in expand.
+        const sub = qb.client.queryBuilder().from({ [ROOT_ALIAS]: tableOf(j.object) }).select(`${ROOT_ALIAS}.id`);
+        read(sub, ROOT_ALIAS);
+        visible = qb.client.raw('?? IN (?)', [columnRef(j.alias, 'id'), sub]);
+      }
       qb.leftJoin({ [j.alias]: tableOf(j.object) }, function on(this: Knex.JoinClause) {
         this.on(columnRef(j.alias, 'id'), '=', columnRef(j.fromAlias, j.fromColumn))
           .andOnNull(`${j.alias}.${SYSTEM_COLUMNS.deletedAt}`);
+        if (visible) this.andOn(visible);
       });
     }
     return qb;

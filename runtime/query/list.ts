@@ -144,7 +144,7 @@ function defaultSort(ctx: QueryContext): string {
  * there is a next page. Throws one QueryError listing every bad parameter.
  */
 export function buildListQuery(knex: Knex, ctx: QueryContext, params: ListParams, extraWhere?: ExtraWhere): Knex.QueryBuilder {
-  const joins = new JoinPlan(ctx.object);
+  const joins = new JoinPlan(ctx.object, ctx.readableRows);
   const issues: QueryIssue[] = [];
   const limit = collect(issues, () => parseLimit(params.limit));
   const fields = collect(issues, () => parseFields(params.fields, ctx));

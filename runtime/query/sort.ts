@@ -38,7 +38,7 @@ function idKey(): SortKey {
 
 /** Parses and validates `sort`; empty or missing gives just `id`. Throws QueryError. */
 export function parseSort(sort: unknown, ctx: QueryContext, options: SortOptions = {}): SortKey[] {
-  const joins = options.joins ?? new JoinPlan(ctx.object);
+  const joins = options.joins ?? new JoinPlan(ctx.object, ctx.readableRows);
   const root = options.path ?? 'sort';
   let items: Array<{ text: string; at: string }>;
   if (sort === undefined || sort === null || sort === '') {

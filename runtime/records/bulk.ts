@@ -3,7 +3,7 @@
  * transaction, through the same rules as single writes.
  *
  * create, in order:
- *   envelope (400) → BEGIN → per chunk of 1,000 records:
+ *   envelope (400) → BEGIN → per chunk of 500 records:
  *   in memory, per record: check input → defaults → owner → formulas → validate (the pure
  *   steps of steps.ts, as create.ts runs them; 400/403/422) →
  *   references exist: one `= ANY` query per reference field (422) →
@@ -48,7 +48,7 @@ import { updateRecord } from './update.ts';
 
 export const MAX_BULK_RECORDS = 10_000;
 /** Rows per INSERT statement. */
-export const INSERT_CHUNK = 1000;
+export const INSERT_CHUNK = 500;
 
 export type BulkOperation = 'create' | 'update' | 'upsert' | 'delete';
 const OPERATIONS: readonly BulkOperation[] = ['create', 'update', 'upsert', 'delete'];

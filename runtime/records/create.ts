@@ -35,7 +35,7 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
   const run = async (trx: Knex.Transaction) => {
     if (sent.ownerId !== undefined) await checkOwner(trx, values.ownerId);
     await takeAutonumbers(trx, object, values);
-    await checkReferences(trx, ctx.registry, object, values);
+    await checkReferences(trx, ctx.registry, object, values, ctx.access);
     if (ctx.hooks?.beforeSave) {
       await ctx.hooks.beforeSave(ctx, object, values, undefined, trx);
       // A hook may have changed fields: formulas and rules see the final values.

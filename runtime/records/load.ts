@@ -20,7 +20,10 @@ export async function loadRow(db: Knex | Knex.Transaction, ctx: RecordContext, o
   if (typeof id !== 'string' || !UUID_RE.test(id)) throw missing();
   const rows = ctx.access.rows(object, opts.action);
   // A record the caller may not even read is reported as missing, never as forbidden.
-  if (rows === 'none') throw missing();
+  if (rows === 'none') {
+    if (opts.action !== 'read') await refuseIfReadable(db, ctx, object, id, opts);
+    throw missing();
+  }
   const qb = db.from({ r: `${DATA_SCHEMA}.${object.name}` }).select('r.*').where('r.id', id);
   if (opts.deleted) qb.whereNotNull('r._deletedAt');
   else qb.whereNull('r._deletedAt');
@@ -34,17 +37,18 @@ export async function loadRow(db: Knex | Knex.Transaction, ctx: RecordContext, o
   }
   const row = await qb.first();
   if (!row) {
-    if (opts.action !== 'read' && ctx.access.rows(object, 'read') !== 'none') {
-      // Readable but not writable: say so (403) rather than pretend it is gone.
-      const readable = db.from({ r: `${DATA_SCHEMA}.${object.name}` }).select('r.id').where('r.id', id);
-      if (opts.deleted) readable.whereNotNull('r._deletedAt'); else readable.whereNull('r._deletedAt');
-      const read = ctx.access.rows(object, 'read');
-      if (read !== 'all' && read !== 'none') read(readable, 'r');
-      if (await readable.first()) {
-        throw forbidden(`You may not ${opts.action} this ${object.label ?? object.name}`);
-      }
-    }
+    if (opts.action !== 'read') await refuseIfReadable(db, ctx, object, id, opts);
     throw missing();
   }
   return row as Record<string, unknown>;
+}
+
+/** Readable but not writable: say so (403) rather than pretend the record is gone. */
+async function refuseIfReadable(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, id: string, opts: LoadOptions): Promise<void> {
+  const read = ctx.access.rows(object, 'read');
+  if (read === 'none') return;
+  const readable = db.from({ r: `${DATA_SCHEMA}.${object.name}` }).select('r.id').where('r.id', id);
+  if (opts.deleted) readable.whereNotNull('r._deletedAt'); else readable.whereNull('r._deletedAt');
+  if (read !== 'all') read(readable, 'r');
+  if (await readable.first()) throw forbidden(`You may not ${opts.action} this ${object.label ?? object.name}`);
 }

@@ -12,5 +12,6 @@ export function queryContext(ctx: RecordContext, object: DeployedObject): QueryC
     },
     user: { id: ctx.user.id },
     fieldVisible: (o, f) => ctx.access.field(o, f) !== 'none',
+    readableRows: (o) => ctx.access.rows(o, 'read'),
   };
 }

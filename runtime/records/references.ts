@@ -3,9 +3,10 @@ import type { Knex } from 'knex';
 import type { ReferenceField } from '../../metadata/types.ts';
 import { DATA_SCHEMA } from '../db/names.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
+import type { AccessPolicy } from '../security/access.ts';
 import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 
-export async function checkReferences(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, changes: Record<string, unknown>): Promise<void> {
+export async function checkReferences(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, changes: Record<string, unknown>, access?: AccessPolicy): Promise<void> {
   const problems: FieldProblem[] = [];
   for (const f of object.fields) {
     if (f.type !== 'reference') continue;
@@ -17,7 +18,12 @@ export async function checkReferences(trx: Knex.Transaction, registry: RegistryD
     // UPDATE) is waited for and then seen, and one starting after us waits for us and then
     // sees our record (a restrict reference to it, say). Without the lock, a record could
     // commit pointing at a parent moved to the recycle bin meanwhile.
-    const { rows } = await trx.raw(`SELECT 1 FROM ??.?? WHERE id = ? AND "_deletedAt" IS NULL FOR KEY SHARE`, [DATA_SCHEMA, target.name, String(v)]);
+    const q = trx.from({ r: `${DATA_SCHEMA}.${target.name}` }).select(trx.raw('1')).where('r.id', String(v)).whereNull('r._deletedAt').forKeyShare('r');
+    // A record the caller may not read is answered exactly like one that does not exist.
+    const read = access?.rows(target, 'read') ?? 'all';
+    if (read === 'none') q.whereRaw('false');
+    else if (read !== 'all') read(q, 'r');
+    const rows = await q;
     if (!rows.length) problems.push({ field: f.name, code: 'reference', message: `No ${target.label ?? target.name} with id ${String(v)}` });
   }
   if (problems.length) throw new StrataError(422, 'invalid_reference', 'A referenced record does not exist', problems);

@@ -50,7 +50,7 @@ export function checkInput(object: DeployedObject, input: unknown, access: Acces
   validate(values);
   const problems = classify(object, validate.errors);
   malformed.push(...problems.malformed);
-  if (ownerId !== undefined && (typeof ownerId !== 'string' || !/^[0-9a-f-]{36}$/i.test(ownerId))) {
+  if (ownerId !== undefined && (typeof ownerId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ownerId))) {
     malformed.push({ field: 'ownerId', code: 'type', message: 'must be a user id' });
   }
   if (malformed.length) throw new StrataError(400, 'invalid_record', 'The record has fields that are unknown, read-only or of the wrong type', [...malformed, ...problems.invalid]);

@@ -51,7 +51,7 @@ export async function updateRecord(ctx: RecordContext, objectName: string, id: s
     values = computeFormulas(object, values, { user: ctx.user, previous });
     validateRecord(object, values, { user: ctx.user, previous, isCreate: false, changed: new Set(changedFields(current, values, names)) });
     const refChanges = Object.fromEntries(object.fields.filter((f) => f.type === 'reference' && f.name in sent && sent[f.name] !== current[f.name]).map((f) => [f.name, sent[f.name]]));
-    await checkReferences(trx, ctx.registry, object, refChanges);
+    await checkReferences(trx, ctx.registry, object, refChanges, ctx.access);
     if (ctx.hooks?.beforeSave) {
       await ctx.hooks.beforeSave(ctx, object, values, previous, trx);
       values = computeFormulas(object, values, { user: ctx.user, previous });

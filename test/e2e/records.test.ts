@@ -188,9 +188,29 @@ describe('record pages', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const contactId = await savedId(page, 'contact');
     expect((await api('GET', `/api/records/contact/${contactId}`)).json.account).toBe(id);
+    // A note written with rich text, from the Notes list.
+    await page.goto(`/app/account/${id}`);
+    await page.getByRole('link', { name: 'New note' }).click();
+    await page.waitForURL(`**/app/note/new?account=${id}`);
+    await field(page, 'Title').fill('Kick-off call');
+    await field(page, 'Body').fill('Agreed on **three** rockets.\n\n- launch in May\n- see [the plan](https://plan.example)\n\n<script>alert(1)</script>');
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.getByRole('tabpanel', { name: 'Preview' });
+    await expect.poll(() => preview.locator('strong').textContent()).toBe('three');
+    expect(await preview.locator('script').count()).toBe(0);
+    await e.shot(page, 'richtext');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await savedId(page, 'note');
+    await api('POST', '/api/records/task', { subject: 'Send the contract', account: id, due_date: '2025-05-02' });
+
     await page.goto(`/app/account/${id}`);
     const contacts = page.locator('[data-related="contact"]');
     await expect.poll(() => contacts.getByRole('link', { name: 'Rita Related' }).isVisible()).toBe(true);
+    const activity = page.locator('[data-timeline]');
+    await expect.poll(() => activity.getByRole('link', { name: 'Kick-off call' }).isVisible()).toBe(true);
+    await expect.poll(() => activity.getByRole('link', { name: 'Send the contract' }).isVisible()).toBe(true);
+    await contacts.scrollIntoViewIfNeeded();
+    await e.shot(page, 'related-desktop');
     expect(errors).toEqual([]);
     await context.close();
   });

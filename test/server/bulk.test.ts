@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { TYPES_PACKAGE } from './records/fixtures.ts';
 import { makeUsers } from './security/helpers.ts';
+import { bulkRecords } from '../../runtime/records/bulk.ts';
+import type { HookRunner, RecordContext } from '../../runtime/records/context.ts';
+import { StrataError } from '../../runtime/errors.ts';
+import { fullAccess } from '../../runtime/security/access.ts';
 
 interface Item { index: number; status: string; id?: string; error?: { status: number; code: string; message: string; errors?: Array<{ field: string; code: string }> } }
 interface Result { results: Item[]; created: number; updated: number; deleted: number; failed: number }
@@ -277,6 +281,45 @@ describe('upsert, update, delete', () => {
     const del = await bulk('account', { operation: 'delete', records: [{ id: a }, { id: b }, { id: a }] });
     expect(del.body.results.map((r) => r.error?.status ?? r.status)).toEqual(['deleted', 'deleted', 404]);
     expect((await t.api('GET', `/api/records/account/${b}`)).statusCode).toBe(404);
+  });
+});
+
+describe('hooks', () => {
+  it('runs before-save hooks on each record (which may change or refuse it) and after-save hooks after commit', async () => {
+    const admin = await create('account', { name: 'Hook probe' });
+    const afterSaved: string[] = [];
+    let committedWhenAfterSave = true;
+    const hooks: HookRunner = {
+      async beforeSave(_ctx, object, record) {
+        if (object.name !== 'account') return;
+        if (record.name === 'Refuse me') throw new StrataError(422, 'refused_by_hook', 'No thanks');
+        record.description = 'touched by the hook';
+      },
+      async afterSave(_ctx, _object, record) {
+        const { rows } = await t.engine.knex.raw(`SELECT count(*)::int AS n FROM crm.account WHERE id = ?`, [record.id as string]);
+        committedWhenAfterSave &&= rows[0].n === 1;
+        afterSaved.push(record.name as string);
+      },
+    };
+    const ctx: RecordContext = { knex: t.engine.knex, registry: t.engine.registry.current, user: { id: admin.ownerId as string, roles: ['admin'] }, access: fullAccess, hooks };
+    const res = await bulkRecords(ctx, 'account', { operation: 'create', records: [{ name: 'Hooked 1' }, { name: 'Refuse me' }, { name: 'Hooked 2' }] });
+    expect(res.results.map((r) => r.error?.code ?? r.status)).toEqual(['created', 'refused_by_hook', 'created']);
+    expect((await t.api('GET', `/api/records/account/${res.results[0].id as string}`)).json().description).toBe('touched by the hook');
+    expect(afterSaved).toEqual(['Hooked 1', 'Hooked 2']);
+    expect(committedWhenAfterSave).toBe(true);
+
+    // Without before-save hooks creates take the set-based path; after-save hooks still run.
+    afterSaved.length = 0;
+    const fast = await bulkRecords({ ...ctx, hooks: { afterSave: hooks.afterSave } }, 'account', { operation: 'create', records: [{ name: 'Fast 1' }, { name: 'Fast 2' }] });
+    expect(fast.created).toBe(2);
+    expect(afterSaved.sort()).toEqual(['Fast 1', 'Fast 2']);
+    // Updates: after-save only for a real change.
+    afterSaved.length = 0;
+    const upd = await bulkRecords({ ...ctx, hooks: { afterSave: hooks.afterSave } }, 'account', { operation: 'update', records: [
+      { id: fast.results[0].id, employees: 4 }, { id: fast.results[1].id, name: 'Fast 2' },
+    ] });
+    expect(upd.updated).toBe(2);
+    expect(afterSaved).toEqual(['Fast 1']);
   });
 });
 

@@ -34,7 +34,7 @@ export function ValueInput({ label, field, value, onChange, specials = {}, size 
   if (multiple && options) {
     const chosen = Array.isArray(value) ? value.map(String) : [];
     return (
-      <FormGroup sx={style} role="group" aria-label={label}>
+      <FormGroup sx={{ ...style, flex: '1 1 320px' } as SxProps<Theme>} role="group" aria-label={label}>
         <FormLabel component="span" sx={{ fontSize: '0.8rem' }}>{label}</FormLabel>
         <div style={{ display: 'flex', flexWrap: 'wrap' }}>
           {options.map((o) => (

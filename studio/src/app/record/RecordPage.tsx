@@ -204,8 +204,9 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
           open={deleting}
           onClose={() => setDeleting(false)}
           onDeleted={() => {
-            qc.removeQueries({ queryKey: ['record', object.name, record.id] });
             navigate(`/app/${object.name}`, { replace: true });
+            // After leaving: removing it while this page still observes it would refetch it (404).
+            setTimeout(() => qc.removeQueries({ queryKey: ['record', object.name, record.id] }), 0);
           }}
         />
       )}
