@@ -34,7 +34,15 @@ export async function buildStudio(log: (line: string) => void): Promise<void> {
     return;
   }
   log('Building the front end…');
-  await vite.build({ configFile: path.join(STUDIO, 'vite.config.ts'), root: STUDIO, logLevel: 'warn' });
+  // Always a production build, even when started from a test run (NODE_ENV=test).
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ configFile: path.join(STUDIO, 'vite.config.ts'), root: STUDIO, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
 
 export async function ensureStudioBuilt(log: (line: string) => void): Promise<void> {

@@ -27,7 +27,8 @@ export function exportBundle(reg: RegistryDoc, pkgName?: string): PackageBundle 
       ? { name: pkg.name, version: pkg.version, ...(pkg.label ? { label: pkg.label } : {}) }
       : { name: 'strata-export', version: `1.0.${reg.version}`, label: 'Everything deployed' },
     objects: reg.objects
-      .filter((o) => !pkgName || o.package === pkgName || o.fields.some((f) => f.package === pkgName || f.customizedBy === pkgName))
+      .filter((o) => !pkgName || o.package === pkgName || o.fields.some((f) => f.package === pkgName || f.customizedBy === pkgName)
+        || o.validationRules.some((r) => r.package === pkgName) || o.indexes.some((i) => i.package === pkgName))
       .map((o) => objectDef(o, pkgName)),
   };
   for (const kind of ELEMENT_KINDS) {

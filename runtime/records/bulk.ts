@@ -370,6 +370,9 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
     }
   }
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
+  // The NOTIFY payload is the RecordEvent publishEvent sends, made by concatenation: the events
+  // of a statement share their object, actor and time (events.at defaults to the transaction
+  // time, now()), which are computed once.
   await trx.raw(
     `WITH ins AS (
        INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
@@ -379,12 +382,13 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
      ), ev AS (
        INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
        SELECT 'record.created', ?::text, ins.id, ?::uuid, ins."ownerId", '{"changed": null}'::jsonb FROM ins
-       RETURNING id, at, record_id, owner_id
+       RETURNING id, record_id, owner_id
      )
-     SELECT count(pg_notify(?, json_build_object(
-       'type', 'record.created', 'object', ?::text, 'recordId', ev.record_id, 'ownerId', ev.owner_id, 'actor', ?::uuid,
-       'id', ev.id, 'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text)) AS n
-     FROM ev`,
+     SELECT count(pg_notify(?, '{"type":"record.created","object":' || c.object || ',"recordId":"' || ev.record_id
+       || '","ownerId":' || COALESCE('"' || ev.owner_id || '"', 'null') || ',"actor":' || c.actor
+       || ',"id":' || ev.id || ',"at":"' || c.at || '"}')) AS n
+     FROM ev, (SELECT to_json(?::text)::text AS object, to_json(?::text)::text AS actor,
+                      to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at) c`,
     [...arrays.map(arrayLiteral), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
   );
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { PackageBundle } from '../../metadata/types.ts';
+import type { FieldDef, ObjectDef, PackageBundle } from '../../metadata/types.ts';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { LOCKS } from '../db/system.ts';
 import { StrataError } from '../errors.ts';
@@ -60,10 +60,33 @@ export function summarize(step: PlanStep): StepSummary {
 
 class Rollback extends Error {}
 
+/**
+ * A package may state only part of another package's object (the fields, rules or layouts it
+ * adds). For validation, such an object also has the fields already deployed on it, appended
+ * after the package's own so that problem paths still point into the package.
+ */
+function withDeployedFields(input: unknown, current: RegistryDoc, pkgName: unknown): unknown {
+  const objects = (input as { objects?: unknown } | null)?.objects;
+  if (!Array.isArray(objects)) return input;
+  const merged = objects.map((o: unknown) => {
+    if (!o || typeof o !== 'object' || !Array.isArray((o as ObjectDef).fields)) return o;
+    const obj = o as ObjectDef;
+    const deployed = current.objects.find((d) => d.name === obj.name && d.package !== pkgName);
+    if (!deployed) return o;
+    const stated = new Set(obj.fields.map((f) => (f as { name?: unknown }).name));
+    const renamedAway = new Set(obj.fields.map((f) => (f as { renamedFrom?: unknown }).renamedFrom).filter(Boolean));
+    const extra = deployed.fields
+      .filter((f) => !stated.has(f.name) && !renamedAway.has(f.name))
+      .map(({ id: _i, package: _p, customizedBy: _c, ...f }) => f as FieldDef);
+    return { ...obj, fields: [...obj.fields, ...extra] };
+  });
+  return { ...(input as object), objects: merged };
+}
+
 export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptions = {}): Promise<DeployResult> {
   const current = await loadRegistry(knex);
   const pkgName = (input as { package?: { name?: unknown } } | null)?.package?.name;
-  const problems = validateBundle(input, {
+  const problems = validateBundle(withDeployedFields(input, current, pkgName), {
     deployedObjects: current.objects.filter((o) => o.package !== pkgName),
     deployedReports: current.reports.filter((r) => r.package !== pkgName),
   });

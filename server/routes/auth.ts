@@ -1,5 +1,8 @@
 /** Sign-in and sign-out. */
 import { randomBytes } from 'node:crypto';
+import { policyFor } from '../../runtime/security/policy.ts';
+
+const ABILITIES = ['import', 'export', 'studio', 'manageUsers'] as const;
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../runtime/engine.ts';
 import { badRequest, StrataError, unauthorized } from '../../runtime/errors.ts';
@@ -60,7 +63,11 @@ export function authRoutes(app: FastifyInstance, engine: Engine): void {
     return reply.code(204).send();
   });
 
-  app.get('/api/auth/me', async (request) => requireUser(request));
+  app.get('/api/auth/me', async (request) => {
+    const user = requireUser(request);
+    const policy = policyFor(engine.registry.current, user);
+    return { ...user, abilities: ABILITIES.filter((a) => policy.hasAbility(a)) };
+  });
 
   // A stolen key must not be able to put its own authenticator on the account.
   app.post('/api/auth/mfa/setup', async (request) => setupMfa(engine.knex, requireSession(request)));

@@ -5,12 +5,21 @@ import { badRequest, notFound } from '../../runtime/errors.ts';
 import { exportBundle } from '../../runtime/metadata/export.ts';
 import { listRecycleBin, restoreFromBin } from '../../runtime/schema/restore.ts';
 import { audit } from '../../runtime/security/audit.ts';
-import { requireAdmin, requireUser } from '../plugins/auth.ts';
+import { requireUser } from '../plugins/auth.ts';
+import { forbidden } from '../../runtime/errors.ts';
+import type { FastifyRequest } from 'fastify';
 import { policyFor } from '../../runtime/security/policy.ts';
 import type { AccessPolicy } from '../../runtime/security/access.ts';
 import type { DeployedObject } from '../../runtime/metadata/deployed.ts';
 
 const DEPLOY_BODY_LIMIT = 20 * 1024 * 1024;
+
+/** Deploys, exports and the recycle bin belong to admins and holders of the `studio` ability. */
+function requireStudio(engine: Engine, request: FastifyRequest) {
+  const user = requireUser(request);
+  if (!policyFor(engine.registry.current, user).hasAbility('studio')) throw forbidden('This needs the studio ability');
+  return user;
+}
 
 /** Objects the caller may read, without the fields hidden from them. */
 function visibleObjects(objects: DeployedObject[], access: AccessPolicy): DeployedObject[] {
@@ -54,7 +63,7 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.post<{ Querystring: { dryRun?: string } }>('/api/metadata/deploy', { bodyLimit: DEPLOY_BODY_LIMIT }, async (request) => {
-    const user = requireAdmin(request);
+    const user = requireStudio(engine, request);
     const dry = request.query.dryRun;
     if (dry !== undefined && dry !== 'true' && dry !== 'false') {
       throw badRequest('dryRun must be true or false', [{ field: 'dryRun', code: 'type', message: 'true or false' }]);
@@ -68,19 +77,19 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.get<{ Querystring: { package?: string } }>('/api/metadata/export', async (request) => {
-    requireAdmin(request);
+    requireStudio(engine, request);
     const bundle = exportBundle(engine.registry.current, request.query.package);
     if (!bundle) throw notFound(`No package named ${JSON.stringify(request.query.package)}`);
     return bundle;
   });
 
   app.get('/api/metadata/recycle-bin', async (request) => {
-    requireAdmin(request);
+    requireStudio(engine, request);
     return listRecycleBin(engine.knex);
   });
 
   app.post<{ Params: { id: string } }>('/api/metadata/recycle-bin/:id/restore', async (request) => {
-    const user = requireAdmin(request);
+    const user = requireStudio(engine, request);
     const result = await restoreFromBin(engine.knex, request.params.id, { id: user.id, email: user.email });
     await engine.registry.reload();
     return result;

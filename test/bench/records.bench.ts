@@ -12,7 +12,7 @@
  * calls; an auth-free baseline (`/raw`) is measured too and printed for information.
  *
  * Targets (requests/s relative to the baseline): GET by id ≥ 0.6×, list of 50 ≥ 0.6×,
- * create ≥ 0.5×; bulk create ≥ 20,000 records/s (5 requests of 10,000 accounts, best of 2 runs).
+ * create ≥ 0.5×; bulk create ≥ 20,000 records/s (5 requests of 10,000 accounts, best of 3 runs).
  */
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -42,7 +42,7 @@ const MAX_REQUESTS = 200_000;
 const SEED = 10_000;
 const BULK_BATCHES = 5;
 const BULK_SIZE = 10_000;
-const BULK_RUNS = 2;
+const BULK_RUNS = 3;
 
 interface Servers {
   engine: Engine;
@@ -219,25 +219,24 @@ export async function run(): Promise<BenchRow[]> {
   try {
     servers = await startServers(db.url);
     const s = servers;
-    console.log(`records: Strata vs hand-written fastify + pg on crm.account, ${db.where}, concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s rounds (median), auth included on both sides`);
+    console.log(`records: Strata vs hand-written fastify + pg on crm.account, ${db.where}, concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s rounds each side (median of pair ratios), auth included on both sides`);
     // Seed through the API (bulk), so the table looks as it does in use.
-    const seed = check(await load.run({
+    check(await load.run({
       port: s.strataPort, method: 'POST', paths: ['/api/records/account/bulk'],
       bodies: [0, 1].map((b) => JSON.stringify({ operation: 'create', records: accounts(SEED / 2, `seed${b}`) })),
       headers: { authorization: `Bearer ${s.token}` }, concurrency: 1, maxRequests: 2, maxSeconds: 120,
     }), 'seed');
-    void seed;
     await s.pool.query('ANALYZE crm.account');
     const { rows } = await s.pool.query(`SELECT id FROM crm.account ORDER BY random() LIMIT 2000`);
     const ids = (rows as Array<{ id: string }>).map((r) => r.id);
-    const rows2: BenchRow[] = [];
-    rows2.push(await compare(load, s, {
+    const results: BenchRow[] = [];
+    results.push(await compare(load, s, {
       name: 'GET by id', target: 0.6, method: 'GET',
       strataPaths: ids.map((id) => `/api/records/account/${id}`),
       basePaths: ids.map((id) => `/base/account/${id}`),
       rawPaths: ids.map((id) => `/raw/account/${id}`),
     }));
-    rows2.push(await compare(load, s, {
+    results.push(await compare(load, s, {
       name: 'list of 50', target: 0.6, method: 'GET',
       strataPaths: ['/api/records/account'], basePaths: ['/base/account'], rawPaths: ['/raw/account'],
     }));
@@ -249,13 +248,13 @@ export async function run(): Promise<BenchRow[]> {
         strataPaths: ['/api/records/account?sort=-createdAt,-id'], basePaths: ['/base/account'], rawPaths: ['/raw/account'],
       });
     }
-    rows2.push(await compare(load, s, {
+    results.push(await compare(load, s, {
       name: 'create', target: 0.5, method: 'POST',
       strataPaths: ['/api/records/account'], basePaths: ['/base/account'], rawPaths: ['/raw/account'],
       bodies: [JSON.stringify({ name: 'Bench create', industry: 'retail', employees: 12 })],
     }));
-    rows2.push(await bulkCreate(load, s));
-    return rows2;
+    results.push(await bulkCreate(load, s));
+    return results;
   } finally {
     await load.close();
     if (servers) {

@@ -198,6 +198,7 @@ describe('record pages', () => {
     const preview = page.getByRole('tabpanel', { name: 'Preview' });
     await expect.poll(() => preview.locator('strong').textContent()).toBe('three');
     expect(await preview.locator('script').count()).toBe(0);
+    await page.waitForTimeout(400); // the tab indicator's slide
     await e.shot(page, 'richtext');
     await page.getByRole('button', { name: 'Save' }).click();
     await savedId(page, 'note');
@@ -205,11 +206,18 @@ describe('record pages', () => {
 
     await page.goto(`/app/account/${id}`);
     const contacts = page.locator('[data-related="contact"]');
-    await expect.poll(() => contacts.getByRole('link', { name: 'Rita Related' }).isVisible()).toBe(true);
+    try {
+      await expect.poll(() => contacts.getByRole('link', { name: 'Rita Related' }).isVisible()).toBe(true);
+    } catch (err) {
+      await e.shot(page, 'debug-related');
+      console.log('DEBUG', page.url(), await contacts.count(), await contacts.innerText().catch(() => 'none'), errors);
+      throw err;
+    }
     const activity = page.locator('[data-timeline]');
     await expect.poll(() => activity.getByRole('link', { name: 'Kick-off call' }).isVisible()).toBe(true);
     await expect.poll(() => activity.getByRole('link', { name: 'Send the contract' }).isVisible()).toBe(true);
-    await contacts.scrollIntoViewIfNeeded();
+    await contacts.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(300);
     await e.shot(page, 'related-desktop');
     expect(errors).toEqual([]);
     await context.close();

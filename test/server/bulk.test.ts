@@ -6,6 +6,9 @@ import { bulkRecords } from '../../runtime/records/bulk.ts';
 import type { HookRunner, RecordContext } from '../../runtime/records/context.ts';
 import { StrataError } from '../../runtime/errors.ts';
 import { fullAccess } from '../../runtime/security/access.ts';
+import { EVENTS_CHANNEL } from '../../runtime/records/events.ts';
+import { eventFromPayload } from '../../runtime/events/outbox.ts';
+import pg from 'pg';
 
 interface Item { index: number; status: string; id?: string; error?: { status: number; code: string; message: string; errors?: Array<{ field: string; code: string }> } }
 interface Result { results: Item[]; created: number; updated: number; deleted: number; failed: number }
@@ -72,12 +75,30 @@ describe('POST /api/records/:object/bulk — create', () => {
     expect(res.body.results[1].error).toMatchObject({ code: 'invalid_owner', errors: [{ field: 'ownerId', code: 'reference' }] });
   });
 
-  it('writes a record.created event for each created record', async () => {
-    const res = await bulk('account', { operation: 'create', records: [{ name: 'Evented 1' }, { name: 'Evented 2' }] });
-    const ids = res.body.results.map((x) => x.id as string);
-    const { rows } = await t.engine.knex.raw(`SELECT record_id, type, object, actor FROM strata.events WHERE record_id = ANY(?::uuid[])`, [ids]);
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ type: 'record.created', object: 'account' });
+  it('writes and NOTIFYs a record.created event for each created record, as publishEvent does', async () => {
+    const listener = new pg.Client({ connectionString: t.db.url });
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on('notification', (m) => { if (m.payload) payloads.push(m.payload); });
+    await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+    try {
+      const single = await create('account', { name: 'Evented 0' });
+      const res = await bulk('account', { operation: 'create', records: [{ name: 'Evented 1' }, { name: 'Evented 2' }] });
+      const ids = res.body.results.map((x) => x.id as string);
+      const { rows } = await t.engine.knex.raw(`SELECT id, record_id, type, object, actor, owner_id, at FROM strata.events WHERE record_id = ANY(?::uuid[]) ORDER BY id`, [[single.id as string, ...ids]]);
+      expect(rows).toHaveLength(3);
+      for (let i = 0; i < 100 && payloads.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      const events = payloads.map((p) => JSON.parse(p) as Rec).filter((e) => [single.id, ...ids].includes(e.recordId));
+      expect(events).toHaveLength(3);
+      // The same keys and formats for an event from a single create and from a bulk create.
+      expect(Object.keys(events[1]).sort()).toEqual(Object.keys(events[0]).sort());
+      for (const [i, e] of events.entries()) {
+        expect(eventFromPayload(JSON.stringify(e))).toEqual(e);
+        expect(e).toEqual({ type: 'record.created', object: 'account', recordId: rows[i].record_id, ownerId: rows[i].owner_id, actor: rows[i].actor, id: Number(rows[i].id), at: rows[i].at });
+      }
+    } finally {
+      await listener.end();
+    }
   });
 
   it('computes formulas and defaults like a single create', async () => {

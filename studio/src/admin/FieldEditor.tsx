@@ -257,7 +257,7 @@ export function FieldEditor({ object, meta, field, onClose }: { object: StudioOb
                   label="Default value" field={draftForDefault} value={def} onChange={setDef} size="medium" sx={{ maxWidth: 360 }}
                   multiple={type === 'multipicklist'}
                   specials={type === 'date' ? { $today: 'Today' } : type === 'datetime' ? { $now: 'Now' } : {}}
-                  helperText="Filled in on new records"
+                  helperText="Filled in on new records" emptyLabel="No default"
                 />
               </Box>
             )}

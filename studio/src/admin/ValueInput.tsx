@@ -16,6 +16,8 @@ export interface ValueInputProps {
   /** Several values (multipicklist defaults, "is one of"). */
   multiple?: boolean;
   helperText?: string;
+  /** What the empty choice says ("Choose…", "No default"). */
+  emptyLabel?: string;
 }
 
 function numberOf(s: string): JsonValue | undefined {
@@ -24,7 +26,7 @@ function numberOf(s: string): JsonValue | undefined {
   return Number.isFinite(n) ? n : s;
 }
 
-export function ValueInput({ label, field, value, onChange, specials = {}, size = 'small', sx, multiple, helperText }: ValueInputProps) {
+export function ValueInput({ label, field, value, onChange, specials = {}, size = 'small', sx, multiple, helperText, emptyLabel = 'Choose…' }: ValueInputProps) {
   const type = field ? effectiveType(field) : 'text';
   const options = field && (field.type === 'picklist' || field.type === 'multipicklist') ? field.options : undefined;
   const specialItems = Object.entries(specials);
@@ -66,7 +68,7 @@ export function ValueInput({ label, field, value, onChange, specials = {}, size 
           if (type === 'boolean') onChange(v === '' ? undefined : v === 'true');
           else onChange(v === '' ? undefined : v);
         }}>
-        <MenuItem value=""><em>Choose…</em></MenuItem>
+        <MenuItem value=""><em>{emptyLabel}</em></MenuItem>
         {items.map(([v, l]) => <MenuItem key={v} value={v}>{l}</MenuItem>)}
         {specialItems.map(([v, l]) => <MenuItem key={v} value={v}>{l}</MenuItem>)}
         {!options && type !== 'boolean' && <MenuItem value="__other">A value I type…</MenuItem>}
