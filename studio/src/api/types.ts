@@ -10,8 +10,11 @@ export interface DeployedObject extends Omit<ObjectDef, 'fields'> {
   fields: DeployedField[];
 }
 
+export interface DeployedPackage { name: string; version: string; label?: string; deployedAt: string }
+
 export interface Metadata {
   version: number;
+  packages: DeployedPackage[];
   objects: DeployedObject[];
   layouts: LayoutDef[];
   views: ViewDef[];
@@ -20,7 +23,7 @@ export interface Metadata {
   dashboards: DashboardDef[];
 }
 
-export interface User { id: string; email: string; name: string | null; roles: string[]; mfaEnabled: boolean }
+export interface User { id: string; email: string; name: string | null; roles: string[]; mfaEnabled: boolean; abilities?: string[] }
 
 export type RecordValue = string | number | boolean | null | string[] | Record<string, unknown>;
 export interface CrmRecord {

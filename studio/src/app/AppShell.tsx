@@ -62,7 +62,7 @@ function UserMenu() {
       </IconButton>
       <Menu anchorEl={anchor} open={!!anchor} onClose={() => setAnchor(null)}>
         <MenuItem disabled>{me.data?.name ?? me.data?.email}</MenuItem>
-        {me.data?.roles.includes('admin') && <MenuItem component={RouterLink} to="/studio" onClick={() => setAnchor(null)}>Studio</MenuItem>}
+        {(me.data?.roles.includes('admin') || me.data?.abilities?.includes('studio')) && <MenuItem component={RouterLink} to="/studio" onClick={() => setAnchor(null)}>Studio</MenuItem>}
         <MenuItem onClick={signOut}>Sign out</MenuItem>
       </Menu>
     </>
