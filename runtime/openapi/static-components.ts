@@ -211,6 +211,5 @@ export function staticParameters(): Record<string, ParameterObject> {
     Limit: { name: 'limit', in: 'query', description: 'Page size', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
     Cursor: { name: 'cursor', in: 'query', description: 'The `nextCursor` of the previous page', schema: { type: 'string' } },
     IfMatch: { name: 'If-Match', in: 'header', description: 'The ETag (version) you read, e.g. `"3"`; a stale one gets 412. `*` matches any version.', schema: { type: 'string' } },
-    IfNoneMatch: { name: 'If-None-Match', in: 'header', description: 'The ETag you have: 304 when unchanged', schema: { type: 'string' } },
   };
 }

@@ -360,15 +360,35 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
   for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
   const cols = [...present].map((name) => known.get(name) as Column);
   const n = pending.length;
-  const arrays = cols.map(() => new Array<unknown>(n));
+  const cells = cols.map(() => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const p = pending[i];
     const v = p.values;
     for (let j = 0; j < cols.length; j++) {
       const c = cols[j];
-      arrays[j][i] = c.name === 'id' ? p.id : c.name === 'createdBy' || c.name === 'updatedBy' ? ctx.user.id : c.encode(v[c.name]);
+      cells[j][i] = c.name === 'id' ? p.id : c.name === 'createdBy' || c.name === 'updatedBy' ? ctx.user.id : c.encode(v[c.name]);
     }
   }
+  // A column with one value for every row (the creator, counters at zero, a default, a
+  // column left empty) travels once, as a scalar (`k.kN`); the others as one array each,
+  // unnested into rows (`u.cN`). The id always varies, so there is always an array.
+  const select: string[] = [];
+  const scalars: Array<{ column: Column; value: unknown }> = [];
+  const varying: Array<{ column: Column; values: unknown[] }> = [];
+  for (let j = 0; j < cols.length; j++) {
+    const values = cells[j];
+    const first = values[0];
+    let same = cols[j].name !== 'id';
+    for (let i = 1; i < n && same; i++) same = values[i] === first;
+    if (same) {
+      select.push(cols[j].select(`k.k${scalars.length}`));
+      scalars.push({ column: cols[j], value: first === undefined ? null : first });
+    } else {
+      select.push(cols[j].select(`u.c${varying.length}`));
+      varying.push({ column: cols[j], values });
+    }
+  }
+  const constants = scalars.length ? `, (SELECT ${scalars.map((c, j) => `?::${c.column.param} AS k${j}`).join(', ')}) AS k` : '';
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
   // The NOTIFY payload is the RecordEvent publishEvent sends, made by concatenation: the events
   // of a statement share their object, actor and time (events.at defaults to the transaction
@@ -376,8 +396,8 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
   await trx.raw(
     `WITH ins AS (
        INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
-       SELECT ${cols.map((c, j) => c.select(`u.c${j}`)).join(', ')}
-       FROM unnest(${cols.map((c) => `?::${c.param}[]`).join(', ')}) AS u(${cols.map((_, j) => `c${j}`).join(', ')})
+       SELECT ${select.join(', ')}
+       FROM unnest(${varying.map((v) => `?::${v.column.param}[]`).join(', ')}) AS u(${varying.map((_, j) => `c${j}`).join(', ')})${constants}
        RETURNING "id", "ownerId"
      ), ev AS (
        INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
@@ -389,7 +409,7 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
        || ',"id":' || ev.id || ',"at":"' || c.at || '"}')) AS n
      FROM ev, (SELECT to_json(?::text)::text AS object, to_json(?::text)::text AS actor,
                       to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at) c`,
-    [...arrays.map(arrayLiteral), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+    [...varying.map((v) => arrayLiteral(v.values)), ...scalars.map((c) => c.value as Knex.Value), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
   );
 }
 
@@ -398,7 +418,7 @@ async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: Dep
  * cannot hold), the halves are retried, down to single rows, which names each offending record
  * at the cost of about 2·log2(n) statements per offender instead of one per row.
  */
-async function insertChunk(run: Run, rows: Pending[], inserted: Pending[]): Promise<void> {
+async function insertChunk(run: Run, rows: Pending[], written: Written): Promise<void> {
   const { ctx, object, trx, out } = run;
   try {
     await savepoint(trx, (sp) => insertRows(sp, ctx, object, rows));
@@ -410,12 +430,32 @@ async function insertChunk(run: Run, rows: Pending[], inserted: Pending[]): Prom
       return;
     }
     const half = Math.ceil(rows.length / 2);
-    await insertChunk(run, rows.slice(0, half), inserted);
-    await insertChunk(run, rows.slice(half), inserted);
+    await insertChunk(run, rows.slice(0, half), written);
+    await insertChunk(run, rows.slice(half), written);
     return;
   }
-  for (const p of rows) out.ok(p.index, 'created', p.id);
-  inserted.push(...rows);
+  written.add(rows);
+}
+
+/**
+ * What the batch keeps of the rows written: the parents whose rollups need refreshing, and
+ * the ids for after-save hooks; not the rows themselves, which may go as soon as written.
+ */
+class Written {
+  readonly parents = new Map<string, Set<string>>();
+
+  constructor(private readonly run: Run) {}
+
+  add(rows: Pending[]): void {
+    const { ctx, object, out, createdIds } = this.run;
+    for (const p of rows) out.ok(p.index, 'created', p.id);
+    for (const [via, ids] of parentRefs(ctx.registry, object, ...rows.map((p) => p.values))) {
+      const set = this.parents.get(via) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      this.parents.set(via, set);
+    }
+    if (ctx.hooks?.afterSave) for (const p of rows) createdIds.push(p.id);
+  }
 }
 
 /** Records of pure work between two turns of the event loop (see prepareChunk). */
@@ -441,10 +481,10 @@ async function prepareChunk(run: Run, items: Item[]): Promise<Pending[]> {
   return pending;
 }
 
-async function writeChunk(run: Run, pending: Pending[], inserted: Pending[]): Promise<void> {
+async function writeChunk(run: Run, pending: Pending[], written: Written): Promise<void> {
   if (!pending.length) return;
   const valid = await checkReferencesOf(run, await checkOwnersOf(run, pending));
-  if (valid.length) await insertChunk(run, valid, inserted);
+  if (valid.length) await insertChunk(run, valid, written);
 }
 
 /** Creates: pure steps in memory, then set-based writes (see the top of this file). */
@@ -454,12 +494,12 @@ async function createMany(run: Run, items: Item[]): Promise<void> {
     for (const it of items) await createOne(run, it);
     return;
   }
-  const inserted: Pending[] = [];
+  const written = new Written(run);
   let ready = await prepareChunk(run, items.slice(0, INSERT_CHUNK));
   for (let start = 0; start < items.length; start += INSERT_CHUNK) {
     // Write this chunk while the next one goes through the pure steps; the failure of a
     // write is held (not left unhandled) until the preparation is done.
-    const writing = writeChunk(run, ready, inserted).then(() => null, (error: unknown) => ({ error }));
+    const writing = writeChunk(run, ready, written).then(() => null, (error: unknown) => ({ error }));
     let next: Pending[] = [];
     try {
       next = await prepareChunk(run, items.slice(start + INSERT_CHUNK, start + 2 * INSERT_CHUNK));
@@ -469,18 +509,8 @@ async function createMany(run: Run, items: Item[]): Promise<void> {
     }
     ready = next;
   }
-  if (!inserted.length) return;
   // Every parent the new rows point at, refreshed once for the whole batch.
-  const refs = new Map<string, Set<string>>();
-  for (let i = 0; i < inserted.length; i += 1000) {
-    for (const [via, ids] of parentRefs(ctx.registry, object, ...inserted.slice(i, i + 1000).map((p) => p.values))) {
-      const set = refs.get(via) ?? new Set<string>();
-      for (const id of ids) set.add(id);
-      refs.set(via, set);
-    }
-  }
-  if (refs.size) await refreshRollups(trx, ctx.registry, object.name, refs, ctx.user);
-  if (ctx.hooks?.afterSave) run.createdIds.push(...inserted.map((p) => p.id));
+  if (written.parents.size) await refreshRollups(trx, ctx.registry, object.name, written.parents, ctx.user);
 }
 
 /** One create through createRecord, in its own savepoint (used when before-save hooks run). */

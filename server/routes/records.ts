@@ -56,7 +56,6 @@ export function recordRoutes(app: FastifyInstance, engine: Engine): void {
 
   app.get<{ Params: Params; Querystring: { expand?: unknown } }>('/api/records/:object/:id', async (request, reply) => {
     const record = await getRecord(recordContext(engine, request), request.params.object, request.params.id, { expand: request.query.expand });
-    if (request.headers['if-none-match'] === etag(record.version)) return reply.code(304).header('etag', etag(record.version)).send();
     return sendRecord(reply, record);
   });
 

@@ -427,6 +427,49 @@ describe('export and personal views', () => {
   });
 });
 
+describe('what a role may do', () => {
+  async function userWith(role: string): Promise<{ email: string; password: string; id: string }> {
+    const email = `${role}@example.com`;
+    const password = 'a long enough passphrase';
+    const res = await api<{ id: string }>('POST', '/api/users', { email, password, role });
+    expect(res.status).toBe(201);
+    return { email, password, id: res.body.id };
+  }
+
+  it('offers a read-only user no New, export, selection or editing, but filters and search', async () => {
+    const { page, errors, context } = await e.page(await userWith('read_only'));
+    await openList(page);
+    await poll(() => names(page)).toContain('Deal 001');
+    expect(await page.getByRole('link', { name: 'New' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    await (await cell(page, 'Deal 001', 'Amount')).dblclick();
+    expect(await page.getByLabel('Amount of Deal 001').count()).toBe(0);
+    await page.getByLabel('Search opportunities').fill('deal 001');
+    await poll(() => names(page)).toEqual(['Deal 001']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('offers a sales rep New and editing, but not delete or export (abilities of the role)', async () => {
+    const rep = await userWith('sales_rep');
+    // A rep reads their own opportunities only: give them one.
+    const own = await api('POST', '/api/records/opportunity', { name: 'Rep deal', account: (await getOpp('Deal 001')).account, ownerId: rep.id });
+    expect(own.status).toBe(201);
+    const { page, errors, context } = await e.page(rep);
+    await openList(page);
+    await poll(() => names(page)).toEqual(['Rep deal']);
+    await poll(() => page.getByRole('link', { name: 'New' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    await page.getByLabel('Select Rep deal').check();
+    const bar = page.getByRole('region', { name: 'Selected records' });
+    await poll(() => bar.getByRole('button', { name: 'Edit field' }).isVisible()).toBe(true);
+    expect(await bar.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('phone', () => {
   it('shows cards, not a wide table, with no horizontal scroll', async () => {
     const { page, errors, context } = await e.page({ viewport: PHONE });

@@ -206,13 +206,7 @@ describe('record pages', () => {
 
     await page.goto(`/app/account/${id}`);
     const contacts = page.locator('[data-related="contact"]');
-    try {
-      await expect.poll(() => contacts.getByRole('link', { name: 'Rita Related' }).isVisible()).toBe(true);
-    } catch (err) {
-      await e.shot(page, 'debug-related');
-      console.log('DEBUG', page.url(), await contacts.count(), await contacts.innerText().catch(() => 'none'), errors);
-      throw err;
-    }
+    await expect.poll(() => contacts.getByRole('link', { name: 'Rita Related' }).isVisible(), { timeout: 10_000 }).toBe(true);
     const activity = page.locator('[data-timeline]');
     await expect.poll(() => activity.getByRole('link', { name: 'Kick-off call' }).isVisible()).toBe(true);
     await expect.poll(() => activity.getByRole('link', { name: 'Send the contract' }).isVisible()).toBe(true);

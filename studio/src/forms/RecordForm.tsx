@@ -48,7 +48,8 @@ export interface RecordFormProps {
 type FieldErrors = Record<string, string[]>;
 
 function addError(map: FieldErrors, field: string, message: string): void {
-  (map[field] ??= []).includes(message) || map[field].push(message);
+  const list = (map[field] ??= []);
+  if (!list.includes(message)) list.push(message);
 }
 
 function toErrorSchema(map: FieldErrors): ErrorSchema<Values> {

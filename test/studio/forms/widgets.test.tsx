@@ -238,3 +238,10 @@ describe('checkbox', () => {
     expect(onSave.mock.calls[0][0]).toEqual({ signed: true });
   });
 });
+
+describe('plain text of rich text (timeline previews)', () => {
+  it('drops the markup, keeps the words and any angle brackets', async () => {
+    const { plainText } = await import('../../../studio/src/forms/markdown.tsx');
+    expect(plainText('# Plan\n\nAgreed on **three** rockets.\n\n- launch in May\n- see [the plan](https://x.example)\n\n<b>x</b> 2 > 1')).toBe('Plan Agreed on three rockets. launch in May see the plan <b>x</b> 2 > 1');
+  });
+});

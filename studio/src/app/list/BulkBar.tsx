@@ -24,13 +24,15 @@ export interface BulkBarProps {
   meta: ListMeta;
   selected: CrmRecord[];
   onClear: () => void;
+  canUpdate: boolean;
+  canDelete: boolean;
 }
 
 function plural(n: number, meta: ListMeta): string {
   return n === 1 ? meta.object.label.toLowerCase() : (meta.object.pluralLabel ?? meta.object.label).toLowerCase();
 }
 
-export function BulkBar({ meta, selected, onClear }: BulkBarProps) {
+export function BulkBar({ meta, selected, onClear, canUpdate, canDelete }: BulkBarProps) {
   const qc = useQueryClient();
   const object = meta.object.name;
   const editable = meta.fields.filter((f) => f.editable);
@@ -109,10 +111,10 @@ export function BulkBar({ meta, selected, onClear }: BulkBarProps) {
           sx={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 1, px: 1.5, py: 0.75, mb: 1, bgcolor: (t) => alpha(t.palette.primary.main, 0.07), border: 1, borderColor: 'primary.light' }}
         >
           <Typography aria-live="polite" sx={{ fontWeight: 600, mr: 1 }}>{n} selected</Typography>
-          <Button size="small" startIcon={<EditOutlinedIcon />} onClick={() => { setDraft(draftOf(field?.kind ?? 'text', null)); setInputError(undefined); setEditing(true); }} disabled={!editable.length}>
+          {canUpdate && <Button size="small" startIcon={<EditOutlinedIcon />} onClick={() => { setDraft(draftOf(field?.kind ?? 'text', null)); setInputError(undefined); setEditing(true); }} disabled={!editable.length}>
             Edit field
-          </Button>
-          <Button size="small" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setConfirming(true)}>Delete</Button>
+          </Button>}
+          {canDelete && <Button size="small" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setConfirming(true)}>Delete</Button>}
           <Box sx={{ flex: 1 }} />
           <Button size="small" startIcon={<CloseIcon />} onClick={onClear}>Clear selection</Button>
         </Paper>

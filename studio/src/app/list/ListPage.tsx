@@ -19,7 +19,7 @@ import ViewKanbanOutlinedIcon from '@mui/icons-material/ViewKanbanOutlined';
 import InboxOutlinedIcon from '@mui/icons-material/InboxOutlined';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { ApiError } from '../../api/client.ts';
-import { useMe, useRecordList, type ListParams } from '../../api/hooks.ts';
+import { useMe, useMetadata, useRecordList, type ListParams } from '../../api/hooks.ts';
 import type { RecordFilter } from '../../../../metadata/types.ts';
 import { BulkBar } from './BulkBar.tsx';
 import { ColumnPicker } from './ColumnPicker.tsx';
@@ -27,6 +27,7 @@ import { ExportButton } from './ExportButton.tsx';
 import { defaultColumns, type ListField } from './fields.ts';
 import { FilterChips } from './FilterChips.tsx';
 import { countConditions, fromFilter, normalizeModel, toFilter, type FilterModel } from './filterModel.ts';
+import { mayDo, type RecordAction } from './permissions.ts';
 import { PERSONAL_PREFIX, useSavedViews, type PersonalView } from './savedViews.ts';
 import { useListMeta, type ListMeta } from './useListMeta.ts';
 import { viewLabel, ViewPicker } from './ViewPicker.tsx';
@@ -123,6 +124,14 @@ interface ListBodyProps {
 
 function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDeleteView }: ListBodyProps) {
   const theme = useTheme();
+  const me = useMe();
+  // Exporting is a role ability (CONTRACT §5); a server that does not list abilities: admins only.
+  const metadata = useMetadata();
+  const may = (action: RecordAction) => mayDo(me.data?.roles ?? [], metadata.data?.roles ?? [], meta.object.name, action);
+  const canCreate = may('create');
+  const canUpdate = may('update');
+  const canDelete = may('delete');
+  const canExport = me.data?.abilities ? me.data.abilities.includes('export') : !!me.data?.roles.includes('admin');
   const phone = useMediaQuery(theme.breakpoints.down('sm'), { noSsr: true });
   const [search, setSearch] = useSearchParams();
   const object = meta.object.name;
@@ -173,9 +182,9 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
   const groupField = groupBy ? meta.byName.get(groupBy) : undefined;
   const countText = list.isSuccess ? `${records.length}${list.hasNextPage ? '+' : ''} ${records.length === 1 && !list.hasNextPage ? meta.object.label.toLowerCase() : plural}` : '';
 
-  const newButton = (
-    <Button component={RouterLink} to={`/app/${object}/new`} variant="contained" startIcon={<AddIcon />}>New</Button>
-  );
+  const newButton = canCreate
+    ? <Button component={RouterLink} to={`/app/${object}/new`} variant="contained" startIcon={<AddIcon />}>New</Button>
+    : null;
 
   return (
     <Box sx={{ minWidth: 0 }}>
@@ -185,7 +194,7 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
           <Typography variant="body2" color="text.secondary" aria-live="polite">{layout === 'table' && records.length > 0 ? countText : ''}</Typography>
         </Box>
         <Box sx={{ flex: 1 }} />
-        <ExportButton meta={meta} columns={colFields} params={params} title={`${meta.object.pluralLabel ?? meta.object.label} ${def.label}`} compact={phone} />
+        {canExport && <ExportButton meta={meta} columns={colFields} params={params} title={`${meta.object.pluralLabel ?? meta.object.label} ${def.label}`} compact={phone} />}
         {newButton}
       </Box>
 
@@ -240,7 +249,7 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
         </Suspense>
       ) : (
         <>
-          <BulkBar meta={meta} selected={selected} onClear={() => setSelection({})} />
+          <BulkBar meta={meta} selected={selected} onClear={() => setSelection({})} canUpdate={canUpdate} canDelete={canDelete} />
           {list.isPending ? (
             phone ? <CardsSkeleton /> : <TableSkeleton columns={colFields} />
           ) : list.isError ? (
@@ -266,7 +275,7 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
             <Suspense fallback={<CardsSkeleton />}>
               <RecordCards
                 meta={meta} columns={colFields} records={records} selection={selection} onSelectionChange={setSelection}
-                hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore}
+                hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore} selectable={canUpdate || canDelete}
               />
             </Suspense>
           ) : (
@@ -275,6 +284,7 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
                 meta={meta} columns={colFields} records={records} sort={sort} onSort={onSort}
                 selection={selection} onSelectionChange={setSelection}
                 hasMore={!!list.hasNextPage} loadingMore={list.isFetchingNextPage} onLoadMore={loadMore} expand={expand}
+                canEdit={canUpdate} selectable={canUpdate || canDelete}
               />
             </Suspense>
           )}

@@ -22,9 +22,11 @@ export interface RecordCardsProps {
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
+  /** Cards have checkboxes (there is a bulk action the caller may take). */
+  selectable: boolean;
 }
 
-export function RecordCards({ meta, columns, records, selection, onSelectionChange, hasMore, loadingMore, onLoadMore }: RecordCardsProps) {
+export function RecordCards({ meta, columns, records, selection, onSelectionChange, hasMore, loadingMore, onLoadMore, selectable }: RecordCardsProps) {
   const object = meta.object.name;
   const nameField = meta.object.nameField;
   const sentinel = useRef<HTMLDivElement>(null);
@@ -54,8 +56,8 @@ export function RecordCards({ meta, columns, records, selection, onSelectionChan
         const selected = !!selection[r.id];
         return (
           <Box component="li" key={r.id}>
-            <Paper variant="outlined" sx={{ display: 'flex', gap: 0.5, p: 1, pr: 1.5, borderColor: selected ? 'primary.main' : undefined, bgcolor: selected ? 'action.selected' : undefined }}>
-              <Checkbox checked={selected} onChange={(e) => toggle(r.id, e.target.checked)} slotProps={{ input: { 'aria-label': `Select ${title}` } }} sx={{ alignSelf: 'flex-start' }} />
+            <Paper variant="outlined" sx={{ display: 'flex', gap: 0.5, p: 1, pr: 1.5, pl: selectable ? 1 : 2, borderColor: selected ? 'primary.main' : undefined, bgcolor: selected ? 'action.selected' : undefined }}>
+              {selectable && <Checkbox checked={selected} onChange={(e) => toggle(r.id, e.target.checked)} slotProps={{ input: { 'aria-label': `Select ${title}` } }} sx={{ alignSelf: 'flex-start' }} />}
               <Box sx={{ minWidth: 0, flex: 1, pt: 1 }}>
                 <Typography variant="subtitle1" component="h2" sx={{ lineHeight: 1.3, overflowWrap: 'anywhere' }}>
                   {nameField && meta.byName.get(nameField)

@@ -41,6 +41,10 @@ export interface RecordTableProps {
   onLoadMore: () => void;
   /** The list's `expand`, to reload a record the same way. */
   expand?: string;
+  /** The caller may change records (cells edit in place). */
+  canEdit: boolean;
+  /** Rows have checkboxes (there is a bulk action the caller may take). */
+  selectable: boolean;
 }
 
 /** A column's width: enough for its values' usual length and for its header with the sort arrow. */
@@ -66,7 +70,10 @@ interface Cell { row: number; col: number }
 interface Conflict { id: string; title: string; message?: string }
 
 export function RecordTable(props: RecordTableProps) {
-  const { meta, columns, records, sort, onSort, selection, onSelectionChange, hasMore, loadingMore, onLoadMore, expand } = props;
+  const { meta, columns, records, sort, onSort, selection, onSelectionChange, hasMore, loadingMore, onLoadMore, expand, canEdit, selectable } = props;
+  /** Column 0 is the checkbox column; without it the grid starts at 1. */
+  const firstCol = selectable ? 0 : 1;
+  const span = columns.length + (selectable ? 1 : 0);
   const object = meta.object.name;
   const nameField = meta.object.nameField;
   const qc = useQueryClient();
@@ -78,9 +85,9 @@ export function RecordTable(props: RecordTableProps) {
   const focusWanted = useRef(false);
 
   const colDefs = useMemo<Array<ColumnDef<CrmRecord>>>(() => [
-    { id: '_select', size: SELECT_WIDTH, header: 'Select' },
+    ...(selectable ? [{ id: '_select', size: SELECT_WIDTH, header: 'Select' }] : []),
     ...columns.map((f): ColumnDef<CrmRecord> => ({ id: f.name, header: f.label, accessorFn: (r) => r[f.name], size: widthOf(f, f.name === nameField) })),
-  ], [columns, nameField]);
+  ], [columns, nameField, selectable]);
 
   const table = useReactTable({
     data: records,
@@ -133,7 +140,7 @@ export function RecordTable(props: RecordTableProps) {
 
   const moveTo = (row: number, col: number) => {
     const r = Math.max(0, Math.min(rows.length - 1, row));
-    const c = Math.max(0, Math.min(columns.length, col));
+    const c = Math.max(firstCol, Math.min(columns.length, col));
     virtualizer.scrollToIndex(r, { align: 'auto' });
     focusWanted.current = true;
     setActive({ row: r, col: c });
@@ -142,7 +149,7 @@ export function RecordTable(props: RecordTableProps) {
   const startEdit = (row: number, col: number) => {
     const field = columns[col - 1];
     const rec = rows[row]?.original;
-    if (!field?.editable || !rec) return false;
+    if (!canEdit || !field?.editable || !rec) return false;
     setActive({ row, col });
     setEditing({ id: rec.id, field: field.name });
     return true;
@@ -157,7 +164,7 @@ export function RecordTable(props: RecordTableProps) {
       case 'ArrowUp': moveTo(row - 1, col); break;
       case 'ArrowRight': moveTo(row, col + 1); break;
       case 'ArrowLeft': moveTo(row, col - 1); break;
-      case 'Home': moveTo(e.ctrlKey ? 0 : row, 0); break;
+      case 'Home': moveTo(e.ctrlKey ? 0 : row, firstCol); break;
       case 'End': moveTo(e.ctrlKey ? rows.length - 1 : row, columns.length); break;
       case 'PageDown': moveTo(row + page, col); break;
       case 'PageUp': moveTo(row - page, col); break;
@@ -226,7 +233,7 @@ export function RecordTable(props: RecordTableProps) {
       <TableContainer ref={scrollRef} sx={{ maxHeight: 'max(320px, calc(100dvh - 270px))', bgcolor: 'background.paper', borderRadius: 1, border: 1, borderColor: 'divider' }}>
         <Table
           stickyHeader size="small" role="grid" aria-label={`${meta.object.pluralLabel ?? meta.object.label}`}
-          aria-rowcount={hasMore ? -1 : rows.length + 1} aria-colcount={columns.length + 1} aria-describedby="grid-keys"
+          aria-rowcount={hasMore ? -1 : rows.length + 1} aria-colcount={span} aria-describedby="grid-keys"
           sx={{ tableLayout: 'fixed', width: totalWidth, minWidth: '100%' }}
         >
           <colgroup>
@@ -234,13 +241,15 @@ export function RecordTable(props: RecordTableProps) {
           </colgroup>
           <TableHead>
             <TableRow aria-rowindex={1} sx={{ height: HEAD_HEIGHT }}>
-              <TableCell padding="checkbox" sx={{ bgcolor: 'grey.100' }}>
-                <Checkbox
-                  size="small" checked={allSelected} indeterminate={someSelected && !allSelected} disabled={rows.length === 0}
-                  onChange={table.getToggleAllRowsSelectedHandler()}
-                  slotProps={{ input: { 'aria-label': 'Select all loaded rows' } }}
-                />
-              </TableCell>
+              {selectable && (
+                <TableCell padding="checkbox" sx={{ bgcolor: 'grey.100' }}>
+                  <Checkbox
+                    size="small" checked={allSelected} indeterminate={someSelected && !allSelected} disabled={rows.length === 0}
+                    onChange={table.getToggleAllRowsSelectedHandler()}
+                    slotProps={{ input: { 'aria-label': 'Select all loaded rows' } }}
+                  />
+                </TableCell>
+              )}
               {columns.map((f) => {
                 const dir = sortOf(f);
                 return (
@@ -259,20 +268,22 @@ export function RecordTable(props: RecordTableProps) {
             </TableRow>
           </TableHead>
           <TableBody onKeyDown={onGridKeyDown} onFocus={onGridFocus}>
-            {padTop > 0 && <TableRow aria-hidden sx={{ height: padTop }}><TableCell colSpan={columns.length + 1} sx={{ p: 0, border: 0 }} /></TableRow>}
+            {padTop > 0 && <TableRow aria-hidden sx={{ height: padTop }}><TableCell colSpan={span} sx={{ p: 0, border: 0 }} /></TableRow>}
             {items.map((vi) => {
               const row = rows[vi.index];
               const rec = row.original;
               const title = titleOf(meta.object, rec);
               const selected = row.getIsSelected();
               return (
-                <TableRow key={row.id} hover selected={selected} aria-rowindex={vi.index + 2} aria-selected={selected} sx={{ height: ROW_HEIGHT }}>
-                  <TableCell padding="checkbox" data-cell={`${vi.index}:0`}>
-                    <Checkbox
-                      size="small" checked={selected} onChange={row.getToggleSelectedHandler()}
-                      slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, ...{ 'data-focus': '' } } }}
-                    />
-                  </TableCell>
+                <TableRow key={row.id} hover selected={selected} aria-rowindex={vi.index + 2} aria-selected={selectable ? selected : undefined} sx={{ height: ROW_HEIGHT }}>
+                  {selectable && (
+                    <TableCell padding="checkbox" data-cell={`${vi.index}:0`}>
+                      <Checkbox
+                        size="small" checked={selected} onChange={row.getToggleSelectedHandler()}
+                        slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, ...{ 'data-focus': '' } } }}
+                      />
+                    </TableCell>
+                  )}
                   {columns.map((f, ci) => {
                     const col = ci + 1;
                     const isActive = active.row === vi.index && active.col === col;
@@ -288,7 +299,7 @@ export function RecordTable(props: RecordTableProps) {
                         onDoubleClick={() => { if (!isEditing) startEdit(vi.index, col); }}
                         sx={{
                           whiteSpace: 'nowrap', overflow: isEditing ? 'visible' : 'hidden', textOverflow: 'ellipsis',
-                          position: 'relative', py: isEditing ? 0 : undefined, cursor: f.editable ? 'cell' : undefined,
+                          position: 'relative', py: isEditing ? 0 : undefined, cursor: canEdit && f.editable ? 'cell' : undefined,
                           '&:focus, &:focus-within': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 },
                         }}
                       >
@@ -307,7 +318,7 @@ export function RecordTable(props: RecordTableProps) {
                 </TableRow>
               );
             })}
-            {padBottom > 0 && <TableRow aria-hidden sx={{ height: padBottom }}><TableCell colSpan={columns.length + 1} sx={{ p: 0, border: 0 }} /></TableRow>}
+            {padBottom > 0 && <TableRow aria-hidden sx={{ height: padBottom }}><TableCell colSpan={span} sx={{ p: 0, border: 0 }} /></TableRow>}
           </TableBody>
         </Table>
         {loadingMore && (
@@ -317,7 +328,9 @@ export function RecordTable(props: RecordTableProps) {
         )}
       </TableContainer>
       <Typography id="grid-keys" variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5 }}>
-        Arrow keys move between cells. Enter or F2 edits a cell (on a name, Enter opens the record and F2 edits it); Escape cancels.
+        {canEdit
+          ? 'Arrow keys move between cells. Enter or F2 edits a cell (on a name, Enter opens the record and F2 edits it); Escape cancels.'
+          : 'Arrow keys move between cells; Enter on a name opens the record.'}
       </Typography>
     </Box>
   );

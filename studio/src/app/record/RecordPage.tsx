@@ -73,11 +73,11 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
   const rec = useStoredRecord(objectName, isNew || !object ? undefined : id);
   const save = useSaveRecord(objectName);
   const [converting, setConverting] = useState(false);
-  const [deleting, setDeleting] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   /** The open record went to the recycle bin (an event said so): nothing to refetch. */
   const [gone, setGone] = useState(false);
   const goneRef = useRef(false);
-  goneRef.current = gone || deleting;
+  goneRef.current = gone || confirmDelete;
   const record = rec.data;
   const title = isNew ? `New ${object?.label.toLowerCase() ?? 'record'}` : titleOf(object, record);
 
@@ -132,7 +132,7 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
   if (meta.isError) return <Alert severity="error" action={<Button color="inherit" size="small" onClick={() => void meta.refetch()}>Retry</Button>}>Could not load the app’s metadata.</Alert>;
   if (!object) return <Alert severity="warning">There is no object named “{objectName}”, or it is not shared with you.</Alert>;
 
-  const deletedMeanwhile = !deleting && ((!!record && rec.isError && rec.error instanceof ApiError && rec.error.status === 404) || gone);
+  const deletedMeanwhile = !confirmDelete && ((!!record && rec.isError && rec.error instanceof ApiError && rec.error.status === 404) || gone);
   const isLead = object.name === 'lead';
   const converted = isLead && record?.status === 'converted';
 
@@ -157,7 +157,7 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
             {isLead && !converted && (
               <Button variant="contained" color="secondary" startIcon={<SwapHorizIcon />} onClick={() => setConverting(true)}>Convert lead</Button>
             )}
-            <Button variant="outlined" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setDeleting(true)}>Delete</Button>
+            <Button variant="outlined" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setConfirmDelete(true)}>Delete</Button>
           </Box>
         )}
       </Box>
@@ -196,13 +196,13 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
       )}
 
       {record && isLead && converting && <ConvertLeadDialog lead={record} open={converting} onClose={() => setConverting(false)} />}
-      {record && deleting && (
+      {record && confirmDelete && (
         <DeleteDialog
           object={object}
           id={record.id}
           title={title}
-          open={deleting}
-          onClose={() => setDeleting(false)}
+          open={confirmDelete}
+          onClose={() => setConfirmDelete(false)}
           onDeleted={() => {
             navigate(`/app/${object.name}`, { replace: true });
             // After leaving: removing it while this page still observes it would refetch it (404).

@@ -15,7 +15,7 @@ import type { CrmRecord, DeployedObject, LayoutDef } from '../../api/types.ts';
 import type { RelatedList } from '../../../../metadata/types.ts';
 import { displayValue, formatDateTime, userLocale } from '../../forms/format.ts';
 import { fieldLabel, SYSTEM_LABELS } from '../../forms/labels.ts';
-import { recordTitle } from '../../forms/widgets/ReferenceLookup.tsx';
+import { recordTitle } from '../../forms/titles.ts';
 import { useChildren } from './queries.ts';
 import { VisuallyHidden } from '../../forms/VisuallyHidden.tsx';
 

@@ -13,7 +13,7 @@ import type { CrmRecord, DeployedObject, HistoryEntry } from '../../api/types.ts
 import { displayValue, formatDate, formatDateTime } from '../../forms/format.ts';
 import { fieldLabel, SYSTEM_LABELS } from '../../forms/labels.ts';
 import { plainText } from '../../forms/markdown.tsx';
-import { useRecordTitle } from '../../forms/widgets/ReferenceLookup.tsx';
+import { useRecordTitle } from '../../forms/titles.ts';
 import { referenceTo, useChildren } from './queries.ts';
 
 type Item =
