@@ -2,7 +2,7 @@
  * `strata start` builds the front end when studio/dist is missing or older than its sources,
  * so `npm install && npm start` is all a fresh clone needs.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../runtime/engine.ts';
 
@@ -38,7 +38,22 @@ export async function buildStudio(log: (line: string) => void): Promise<void> {
   const env = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await vite.build({ configFile: path.join(STUDIO, 'vite.config.ts'), root: STUDIO, logLevel: 'warn', mode: 'production' });
+    // Built aside, then swapped in: a running server or browser test never sees half a build.
+    const next = path.join(STUDIO, `dist.next-${process.pid}-${Date.now()}`);
+    await vite.build({ configFile: path.join(STUDIO, 'vite.config.ts'), root: STUDIO, logLevel: 'warn', mode: 'production', build: { outDir: next, emptyOutDir: true } });
+    const dist = path.join(STUDIO, 'dist');
+    const old = path.join(STUDIO, `dist.old-${process.pid}-${Date.now()}`);
+    // Pages already open keep loading their lazy chunks: the previous build's assets stay.
+    const oldAssets = path.join(dist, 'assets');
+    if (existsSync(oldAssets)) {
+      for (const f of readdirSync(oldAssets)) {
+        const target = path.join(next, 'assets', f);
+        if (!existsSync(target)) cpSync(path.join(oldAssets, f), target);
+      }
+    }
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(next, dist);
+    rmSync(old, { recursive: true, force: true });
   } finally {
     if (env === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = env;

@@ -443,14 +443,16 @@ describe('what a role may do', () => {
   it('offers a read-only user no New, export, selection or editing, but filters and search', async () => {
     const { page, errors, context } = await e.page(await userWith('read_only'));
     await openList(page);
-    await poll(() => names(page)).toContain('Deal 001');
+    // 60 deals share a creation time: which ones the first screen shows is not fixed, so the
+    // read-only user searches for the one the test looks at.
+    await poll(async () => (await names(page)).length > 0).toBe(true);
     expect(await page.getByRole('link', { name: 'New' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
     expect(await page.getByRole('checkbox').count()).toBe(0);
-    await (await cell(page, 'Deal 001', 'Amount')).dblclick();
-    expect(await page.getByLabel('Amount of Deal 001').count()).toBe(0);
     await page.getByLabel('Search opportunities').fill('deal 001');
     await poll(() => names(page)).toEqual(['Deal 001']);
+    await (await cell(page, 'Deal 001', 'Amount')).dblclick();
+    expect(await page.getByLabel('Amount of Deal 001').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

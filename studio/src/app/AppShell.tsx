@@ -18,6 +18,7 @@ import { useMe, useMetadata } from '../api/hooks.ts';
 import { Loading } from '../App.tsx';
 import { groupByApp } from './apps.ts';
 import { Home } from './Home.tsx';
+import { LiveLists } from './LiveLists.tsx';
 
 const ListPage = lazy(() => import('./list/ListPage.tsx'));
 const RecordPage = lazy(() => import('./record/RecordPage.tsx'));
@@ -90,6 +91,7 @@ export default function AppShell() {
   const [open, setOpen] = useState(false);
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+      <LiveLists />
       <AppBar position="fixed" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
         <Toolbar sx={{ gap: 1 }}>
           {!desktop && (
