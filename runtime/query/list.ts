@@ -17,7 +17,7 @@ import { escapeLike, isSafeString } from './values.ts';
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 /** Without `sort`: newest first (id breaks ties). */
-export const DEFAULT_SORT = '-createdAt';
+export const DEFAULT_SORT = '-createdAt,-id';
 const MAX_Q_LENGTH = 200;
 const MAX_Q_TERMS = 8;
 /** Field types `q` searches. */

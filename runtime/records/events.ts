@@ -21,13 +21,21 @@ export interface RecordEvent {
 }
 
 export async function publishEvent(trx: Knex.Transaction, e: Omit<RecordEvent, 'id' | 'at'>): Promise<void> {
-  const { rows } = await trx.raw(
-    `INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data) VALUES (?, ?, ?, ?, ?, ?::jsonb) RETURNING id, at`,
-    [e.type, e.object, e.recordId, e.actor, e.ownerId, JSON.stringify({ changed: e.changed ?? null })],
-  );
-  const event: RecordEvent = { ...e, id: Number(rows[0].id), at: rows[0].at };
-  let payload = JSON.stringify(event);
+  const changed = e.changed ?? null;
   // NOTIFY payloads stop at 8000 bytes: a huge change list stays in the outbox row only.
-  if (payload.length > 7000) payload = JSON.stringify({ ...event, changed: undefined });
-  await trx.raw(`SELECT pg_notify(?, ?)`, [EVENTS_CHANNEL, payload]);
+  const notifyChanged = changed && JSON.stringify(changed).length > 6000 ? null : changed;
+  // One round trip: the outbox row and its notification (delivered on commit).
+  await trx.raw(
+    `WITH ev AS (
+       INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
+       VALUES (?, ?, ?, ?, ?, ?::jsonb) RETURNING id, at
+     )
+     SELECT pg_notify(?, json_strip_nulls(json_build_object(
+       'type', ?::text, 'object', ?::text, 'recordId', ?::text, 'ownerId', ?::text, 'actor', ?::text,
+       'changed', ?::jsonb, 'id', ev.id,
+       'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))::text)
+     FROM ev`,
+    [e.type, e.object, e.recordId, e.actor, e.ownerId, JSON.stringify({ changed }),
+      EVENTS_CHANNEL, e.type, e.object, e.recordId, e.ownerId, e.actor, notifyChanged === null ? null : JSON.stringify(notifyChanged)],
+  );
 }

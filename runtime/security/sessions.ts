@@ -25,12 +25,18 @@ export async function createSession(knex: Knex, userId: string, meta: { ip?: str
 /** The signed-in user of a session token, touching its idle clock; undefined when invalid. */
 export async function resolveSession(knex: Knex, token: string): Promise<User | undefined> {
   if (!token.startsWith('sst_') || token.length > 200) return undefined;
+  // The idle clock is touched at most once a minute: a read then writes nothing.
   const { rows } = await knex.raw(
-    `UPDATE ${T} s SET last_seen_at = now()
-       FROM ${SYSTEM_SCHEMA}.users u
-      WHERE s.token_hash = ? AND u.id = s.user_id AND u.active
-        AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => ?)
-     RETURNING u.*`,
+    `WITH s AS (
+       SELECT s.id AS session_id, s.last_seen_at AS session_seen, u.*
+         FROM ${T} s JOIN ${SYSTEM_SCHEMA}.users u ON u.id = s.user_id
+        WHERE s.token_hash = ? AND u.active AND s.expires_at > now()
+          AND s.last_seen_at > now() - make_interval(mins => ?)
+     ), touch AS (
+       UPDATE ${T} t SET last_seen_at = now() FROM s
+        WHERE t.id = s.session_id AND s.session_seen < now() - interval '1 minute'
+     )
+     SELECT * FROM s`,
     [hashToken(token), SESSION_IDLE_MINUTES],
   );
   return rows[0] ? toUser(rows[0]) : undefined;

@@ -88,7 +88,7 @@ describe('buildListQuery', () => {
 
   it('defaults to newest first, 50 rows (+1 to see the next page)', () => {
     const { sql, bindings } = buildListQuery(knex, ctxFor(account), {}).toSQL();
-    expect(sql).toContain('order by "r"."createdAt" desc nulls first, "r"."id" asc nulls last limit ?');
+    expect(sql).toContain('order by "r"."createdAt" desc nulls first, "r"."id" desc nulls first limit ?');
     expect(bindings).toEqual([51]);
   });
 
