@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../runtime/engine.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from './app.ts';
+import { SESSION_COOKIE } from '../../server/plugins/auth.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
@@ -37,6 +38,15 @@ export async function startE2E(): Promise<E2E> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
+  const sessions = new Map<string, string>();
+  const sessionFor = async (email: string, password: string): Promise<string> => {
+    let token = sessions.get(email);
+    if (!token) {
+      token = await t.login(email, password);
+      sessions.set(email, token);
+    }
+    return token;
+  };
   return {
     t, baseUrl, browser,
     async page(opts = {}) {
@@ -46,10 +56,11 @@ export async function startE2E(): Promise<E2E> {
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       page.on('pageerror', (e) => errors.push(String(e)));
       if (opts.signIn !== false) {
-        await page.goto('/login');
-        await page.getByLabel('Email').fill(opts.email ?? ADMIN_EMAIL);
-        await page.getByLabel('Password').fill(opts.password ?? ADMIN_PASSWORD);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        // One session per user for the whole file: signing in through the form for every test
+        // would trip the per-IP sign-in limit (the form itself is tested in shell.test.ts).
+        const token = await sessionFor(opts.email ?? ADMIN_EMAIL, opts.password ?? ADMIN_PASSWORD);
+        await context.addCookies([{ name: SESSION_COOKIE, value: token, url: baseUrl }]);
+        await page.goto('/app');
         await page.waitForURL(/\/app/);
       }
       return { page, context, errors };
