@@ -5,14 +5,15 @@
  * INSERT (unique: 409) →
  * rollups of parents → event → COMMIT → after-save hooks.
  */
-import { DATA_SCHEMA } from '../db/names.ts';
+import { DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import type { DeployedObject } from '../metadata/deployed.ts';
 import { forbidden } from '../errors.ts';
 import { checkOwner } from './owner.ts';
-import { inTransaction } from './transaction.ts';
+import { databaseProblem, inTransaction } from './transaction.ts';
 import { objectOf, type RecordContext } from './context.ts';
-import { publishEvent } from './events.ts';
+import { EVENTS_CHANNEL, publishEvent } from './events.ts';
 import { checkReferences, uniqueConflict } from './references.ts';
-import { parentRefs, refreshRollups } from './rollups.ts';
+import { parentRefs, refreshRollups, rollupsOver } from './rollups.ts';
 import { toRecord, type ApiRecord } from './serialize.ts';
 import { takeAutonumbers } from './autonumber.ts';
 import { applyDefaults, checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
@@ -32,6 +33,12 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
   values = computeFormulas(object, values, { user: ctx.user });
   validateRecord(object, values, { user: ctx.user, isCreate: true });
 
+  if (!trxIn && isSimpleCreate(ctx, object, values, sent)) {
+    const inserted = await insertWithEvent(ctx, object, storedRow(object, values, ctx.user.id));
+    if (ctx.hooks?.afterSave) await ctx.hooks.afterSave(ctx, object, inserted, undefined);
+    return toRecord(object, inserted, ctx.access);
+  }
+
   const run = async (trx: Knex.Transaction) => {
     if (sent.ownerId !== undefined) await checkOwner(trx, values.ownerId);
     await takeAutonumbers(trx, object, values);
@@ -42,11 +49,7 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
       values = computeFormulas(object, values, { user: ctx.user });
       validateRecord(object, values, { user: ctx.user, isCreate: true });
     }
-    const row: Values = { ...values, createdBy: ctx.user.id, updatedBy: ctx.user.id };
-    for (const f of object.fields) {
-      // JSON null is stored as SQL NULL, so `isNull` filters find it.
-      if (f.type === 'json' && row[f.name] !== undefined) row[f.name] = row[f.name] === null ? null : JSON.stringify(row[f.name]);
-    }
+    const row = storedRow(object, values, ctx.user.id);
     let inserted: Record<string, unknown>;
     try {
       [inserted] = await trx.withSchema(DATA_SCHEMA).table(object.name).insert(row).returning('*');
@@ -60,6 +63,52 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
   const inserted = await inTransaction(ctx, trxIn, run);
   if (ctx.hooks?.afterSave && !trxIn) await ctx.hooks.afterSave(ctx, object, inserted, undefined);
   return toRecord(object, inserted, ctx.access);
+}
+
+/** The row as stored: audit columns set, JSON as text (JSON null as SQL NULL, so `isNull` finds it). */
+function storedRow(object: DeployedObject, values: Values, userId: string): Values {
+  const row: Values = { ...values, createdBy: userId, updatedBy: userId };
+  for (const f of object.fields) {
+    if (f.type === 'json' && row[f.name] !== undefined) row[f.name] = row[f.name] === null ? null : JSON.stringify(row[f.name]);
+  }
+  return row;
+}
+
+/**
+ * Most creates touch one table and nothing else: no autonumber to take, no reference or owner
+ * to check, no hook, no parent rollup. Those are one statement (the row and its outbox event),
+ * atomic on its own, with no transaction round trips around it.
+ */
+function isSimpleCreate(ctx: RecordContext, object: DeployedObject, values: Values, sent: Values): boolean {
+  if (sent.ownerId !== undefined || ctx.hooks?.beforeSave) return false;
+  // knex.raw would spread an array binding (a multipicklist) into a list: keep those on the builder path.
+  if (Object.values(values).some((v) => Array.isArray(v))) return false;
+  if (object.fields.some((f) => f.type === 'autonumber' || (f.type === 'reference' && values[f.name] !== null && values[f.name] !== undefined))) return false;
+  return rollupsOver(ctx.registry, object.name).length === 0;
+}
+
+async function insertWithEvent(ctx: RecordContext, object: DeployedObject, row: Values): Promise<Record<string, unknown>> {
+  const insert = ctx.knex.withSchema(DATA_SCHEMA).table(object.name).insert(row).returning('*').toSQL();
+  let rows: Array<Record<string, unknown>>;
+  try {
+    ({ rows } = await ctx.knex.raw(
+      `WITH ins AS (${insert.sql}),
+       ev AS (
+         INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
+         SELECT 'record.created', ?, ins.id, ?::uuid, ins."ownerId", '{"changed": null}'::jsonb FROM ins
+         RETURNING id, at, record_id, owner_id
+       )
+       SELECT ins.*, pg_notify(?, json_strip_nulls(json_build_object(
+         'type', 'record.created', 'object', ?::text, 'recordId', ev.record_id, 'ownerId', ev.owner_id, 'actor', ?::text,
+         'id', ev.id, 'at', to_char(ev.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))::text) AS "_notified"
+       FROM ins JOIN ev ON ev.record_id = ins.id`,
+      [...insert.bindings as Knex.RawBinding[], object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+    ));
+  } catch (err) {
+    throw uniqueConflict(object, err) ?? databaseProblem(err) ?? err;
+  }
+  const { _notified: _n, ...inserted } = rows[0];
+  return inserted;
 }
 
 /** Inside a caller's transaction (bulk), a failed record must not abort the others. */
