@@ -27,7 +27,7 @@ async function open(viewport = DESKTOP): Promise<{ page: Page; errors: string[];
   }
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`); });
   page.on('pageerror', (err) => errors.push(String(err)));
   return { page, errors, context: { close: () => page.close() } };
 }

@@ -53,7 +53,7 @@ export async function startE2E(): Promise<E2E> {
       const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, baseURL: baseUrl, hasTouch: opts.viewport === PHONE, isMobile: opts.viewport === PHONE });
       const page = await context.newPage();
       const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.text()} (${m.location().url})`); });
       page.on('pageerror', (e) => errors.push(String(e)));
       if (opts.signIn !== false) {
         // One session per user for the whole file: signing in through the form for every test

@@ -70,14 +70,21 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
   const object = meta.data?.objects.find((o) => o.name === objectName);
   const objects = useMemo(() => meta.data?.objects ?? [], [meta.data]);
   const layout = layoutFor(meta.data?.layouts, objectName);
-  const rec = useStoredRecord(objectName, isNew || !object ? undefined : id);
-  const save = useSaveRecord(objectName);
   const [converting, setConverting] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  /** The open record went to the recycle bin (an event said so): nothing to refetch. */
+  /** The open record went to the recycle bin (an event said so, or we deleted it): nothing to refetch. */
   const [gone, setGone] = useState(false);
+  const [deleted, setDeleted] = useState(false);
   const goneRef = useRef(false);
-  goneRef.current = gone || confirmDelete;
+  goneRef.current = gone || confirmDelete || deleted;
+  const rec = useStoredRecord(objectName, isNew || !object ? undefined : id, !deleted);
+  const save = useSaveRecord(objectName);
+  const deletedRef = useRef(false);
+  deletedRef.current = deleted;
+  // Forget a deleted record only once this page is gone: removing a query a mounted page observes refetches it (404).
+  useEffect(() => () => {
+    if (deletedRef.current) qc.removeQueries({ queryKey: ['record', objectName, id] });
+  }, [qc, objectName, id]);
   const record = rec.data;
   const title = isNew ? `New ${object?.label.toLowerCase() ?? 'record'}` : titleOf(object, record);
 
@@ -204,9 +211,8 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
           open={confirmDelete}
           onClose={() => setConfirmDelete(false)}
           onDeleted={() => {
+            setDeleted(true);
             navigate(`/app/${object.name}`, { replace: true });
-            // After leaving: removing it while this page still observes it would refetch it (404).
-            setTimeout(() => qc.removeQueries({ queryKey: ['record', object.name, record.id] }), 0);
           }}
         />
       )}

@@ -12,10 +12,10 @@ import type { CrmRecord, DeployedObject, Page } from '../../api/types.ts';
 export const NO_CACHE = { 'cache-control': 'no-cache', pragma: 'no-cache' };
 
 /** The stored record (the same cache entry as api/hooks' useRecord and useSaveRecord use). */
-export function useStoredRecord(object: string, id: string | undefined) {
+export function useStoredRecord(object: string, id: string | undefined, enabled = true) {
   return useQuery({
     queryKey: ['record', object, id, undefined],
-    enabled: !!id,
+    enabled: !!id && enabled,
     queryFn: ({ signal }) => api<CrmRecord>(`/api/records/${object}/${id as string}`, { signal, headers: NO_CACHE }),
   });
 }
