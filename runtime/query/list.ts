@@ -4,7 +4,6 @@
  */
 import type { Knex } from 'knex';
 import { SYSTEM_COLUMNS } from '../db/names.ts';
-import type { FieldDef } from '../../metadata/types.ts';
 import { lookupField, visibleFields, type QueryContext } from './context.ts';
 import { cursorCondition, cursorFromRow, decodeCursor, KEY_PREFIX, keySelect } from './cursor.ts';
 import { indexPath, quote, QueryError, type QueryIssue } from './errors.ts';
@@ -13,6 +12,7 @@ import { columnRef, JoinPlan, ROOT_ALIAS, tableOf } from './joins.ts';
 import { applySort, parseSort, type SortKey } from './sort.ts';
 import { FALSE, frag, junction, whereFragment, type SqlFragment } from './sql.ts';
 import { escapeLike, isSafeString } from './values.ts';
+import { isSearchable } from '../schema/search-index.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -20,8 +20,6 @@ export const MAX_LIMIT = 200;
 export const DEFAULT_SORT = '-createdAt,-id';
 const MAX_Q_LENGTH = 200;
 const MAX_Q_TERMS = 8;
-/** Field types `q` searches. */
-const SEARCHABLE: ReadonlySet<FieldDef['type']> = new Set(['text', 'email', 'phone', 'longtext']);
 
 export interface ListParams {
   /** A filter object (CONTRACT §4), or its JSON text as it comes in a query string. */
@@ -92,9 +90,9 @@ export function parseFields(fields: unknown, ctx: QueryContext): string[] {
 }
 
 /**
- * Every term must occur (case-insensitively) in at least one searchable field.
- * Plain ILIKE for now: a pg_trgm GIN index per searchable column (gin_trgm_ops) makes these
- * `%term%` patterns indexable, and is where search should go once tables get large.
+ * Every term must occur (case-insensitively) in at least one searchable field. Each searchable
+ * column has a pg_trgm GIN index (schema/search-index.ts), so these `%term%` patterns are
+ * index scans: a bitmap OR over the fields per term, a bitmap AND across terms.
  */
 export function searchCondition(q: unknown, ctx: QueryContext): SqlFragment | undefined {
   if (q === undefined || q === null) return undefined;
@@ -105,7 +103,7 @@ export function searchCondition(q: unknown, ctx: QueryContext): SqlFragment | un
   if (terms.length === 0) return undefined;
   if (terms.length > MAX_Q_TERMS) throw QueryError.one('q', 'invalid_search', `q may hold at most ${MAX_Q_TERMS} words`);
   const columns = ctx.object.fields
-    .filter((f) => SEARCHABLE.has(f.type) && lookupField(ctx, ctx.object, f.name))
+    .filter((f) => isSearchable(f) && lookupField(ctx, ctx.object, f.name))
     .map((f) => columnRef(ROOT_ALIAS, f.name));
   if (columns.length === 0) return FALSE; // nothing to search in: nothing matches
   return junction('and', terms.map((t) => {

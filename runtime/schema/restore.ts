@@ -15,6 +15,7 @@ import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/dep
 import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { audit } from '../security/audit.ts';
 import { addForeignKey, addUnique } from './apply.ts';
+import { addSearchIndex } from './search-index.ts';
 import { countRecords } from './steps.ts';
 import type { Actor } from './deploy.ts';
 
@@ -129,6 +130,7 @@ async function restoreField(trx: Knex.Transaction, entry: BinEntry & { kind: 'fi
   await trx.raw(`ALTER TABLE ??.?? RENAME COLUMN ?? TO ??`, [DATA_SCHEMA, object.name, entry.storedAs, field.name]);
   await restoreForeignKey(trx, object.name, field.name, field);
   if (field.unique) await addUnique(trx, object.name, field);
+  await addSearchIndex(trx, object.name, field); // kept through the bin; IF NOT EXISTS for older bins
   const next: RegistryDoc = {
     ...registry,
     version: registry.version + 1,
