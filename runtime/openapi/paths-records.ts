@@ -119,9 +119,10 @@ export function recordPaths(v: ObjectView, access: AccessPolicy): Record<string,
     item.delete = {
       operationId: `delete${names.op}`,
       summary: `Delete a ${label}`,
-      description: 'Moves the record (and what its delete cascades to) to the recycle bin; `restore` brings it back.',
+      description: 'Moves the record (and what its delete cascades to) to the recycle bin; `restore` brings it back. With `If-Match`, a record changed since is not deleted (412).',
       tags,
-      responses: { 204: { description: 'Moved to the recycle bin' }, ...errors(401, 403, 404, 409, 429) },
+      parameters: [paramRef('IfMatch')],
+      responses: { 204: { description: 'Moved to the recycle bin' }, ...errors(400, 401, 403, 404, 409, 412, 429) },
     };
   }
 

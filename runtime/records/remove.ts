@@ -14,6 +14,7 @@ import { loadRow } from './load.ts';
 import { recordHistory } from './history.ts';
 import { parentRefs, refreshFormulas, refreshRollups } from './rollups.ts';
 import { inTransaction } from './transaction.ts';
+import { assertVersion } from './version.ts';
 
 const MAX_CASCADE_DEPTH = 8;
 
@@ -72,10 +73,16 @@ async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: 
   }
 }
 
-export async function deleteRecord(ctx: RecordContext, objectName: string, id: string, trxIn?: Knex.Transaction): Promise<void> {
+export interface DeleteOptions {
+  /** The version the caller read (`If-Match`): a newer record is not deleted (412). */
+  ifMatch?: number;
+}
+
+export async function deleteRecord(ctx: RecordContext, objectName: string, id: string, opts: DeleteOptions = {}, trxIn?: Knex.Transaction): Promise<void> {
   const object = objectOf(ctx, objectName);
   const run = async (trx: Knex.Transaction) => {
     const row = await loadRow(trx, ctx, object, id, { action: 'delete', forUpdate: true });
+    assertVersion(row, opts.ifMatch);
     if (ctx.hooks?.beforeDelete) await ctx.hooks.beforeDelete(ctx, object, row, trx);
     await softDelete(trx, ctx.registry, object, [row.id as string], ctx.user, 0);
   };

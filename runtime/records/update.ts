@@ -19,6 +19,7 @@ import { checkReferences, uniqueConflict } from './references.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
 import { toRecord, type ApiRecord } from './serialize.ts';
 import { checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
+import { assertVersion } from './version.ts';
 import { inTransaction } from './transaction.ts';
 
 export interface UpdateOptions {
@@ -37,10 +38,7 @@ export async function updateRecord(ctx: RecordContext, objectName: string, id: s
   const run = async (trx: Knex.Transaction) => {
     const current = await loadRow(trx, ctx, object, id, { action: 'update', forUpdate: true });
     previousRow = current;
-    if (opts.ifMatch !== undefined && opts.ifMatch !== current.version) {
-      throw new StrataError(412, 'version_mismatch', `The record changed since you read it (now version ${current.version as number}); reload it`,
-        undefined, { currentVersion: current.version });
-    }
+    assertVersion(current, opts.ifMatch);
     if (sent.ownerId !== undefined && sent.ownerId !== current.ownerId) {
       if (!ctx.access.canReassign(object)) throw forbidden('Changing the owner needs update rights on every record of this object');
       await checkOwner(trx, sent.ownerId);

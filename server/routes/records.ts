@@ -66,7 +66,8 @@ export function recordRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.delete<{ Params: Params }>('/api/records/:object/:id', async (request, reply) => {
-    await deleteRecord(recordContext(engine, request), request.params.object, request.params.id);
+    const ifMatch = parseIfMatch(request.headers['if-match'] as string | undefined);
+    await deleteRecord(recordContext(engine, request), request.params.object, request.params.id, { ifMatch });
     return reply.code(204).send();
   });
 

@@ -168,6 +168,18 @@ describe('ETag, If-Match and versions', () => {
     expectProblem(await t.api('PATCH', `/api/records/account/${acc.id}`, { industry: 'retail' }, { headers: { 'if-match': 'yesterday' } }), 400, 'If-Match');
   });
 
+  it('does not delete a record that changed since it was read (If-Match on DELETE, and version in a bulk delete)', async () => {
+    const acc = await account();
+    await patch(t, 'account', acc.id, { industry: 'banking' }); // now version 2
+    const stale = await t.api('DELETE', `/api/records/account/${acc.id}`, undefined, { headers: { 'if-match': '"1"' } });
+    expectProblem(stale, 412);
+    expect((await get(t, 'account', acc.id)).industry).toBe('banking'); // still there
+    const bulk = await t.api('POST', '/api/records/account/bulk', { operation: 'delete', records: [{ id: acc.id, version: 1 }] });
+    expect(bulk.json().results[0]).toMatchObject({ status: 'error', error: { status: 412, code: 'version_mismatch' } });
+    expect((await t.api('DELETE', `/api/records/account/${acc.id}`, undefined, { headers: { 'if-match': '"2"' } })).statusCode).toBe(204);
+    expect((await t.api('GET', `/api/records/account/${acc.id}`)).statusCode).toBe(404);
+  });
+
   it('lets only one of two concurrent editors holding the same version win', async () => {
     const acc = await account();
     const [a, b] = await Promise.all([
