@@ -1,0 +1,156 @@
+/**
+ * The set-based INSERT of bulk creates: autonumbers for a chunk at once, then one statement
+ * that writes the rows and their `record.created` events and NOTIFYs them.
+ */
+import type { Knex } from 'knex';
+import { DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import type { DeployedObject } from '../metadata/deployed.ts';
+import { columnType } from '../schema/column-type.ts';
+import { formatAutonumber } from './autonumber.ts';
+import type { RecordContext } from './context.ts';
+import { EVENTS_CHANNEL } from './events.ts';
+import type { Values } from './steps.ts';
+
+/** A record that passed the pure steps: its new id and its values. */
+export interface RowToInsert { id: string; values: Values }
+
+/** Takes the next `rows.length` numbers of every autonumber field at once, in row order. */
+async function takeAutonumbersFor(trx: Knex.Transaction, object: DeployedObject, rows: Values[]): Promise<void> {
+  const n = rows.length;
+  for (const f of object.fields) {
+    if (f.type !== 'autonumber') continue;
+    const { rows: got } = await trx.raw(
+      `INSERT INTO ${SYSTEM_SCHEMA}.autonumbers (field_id, next_value) VALUES (?, ?)
+       ON CONFLICT (field_id) DO UPDATE SET next_value = ${SYSTEM_SCHEMA}.autonumbers.next_value + ?
+       RETURNING next_value`,
+      [f.id, (f.startAt ?? 1) + n, n],
+    );
+    const first = Number((got as Array<{ next_value: number | string }>)[0].next_value) - n;
+    for (let i = 0; i < n; i++) rows[i][f.name] = formatAutonumber(f.format, first + i);
+  }
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * How a column travels in the multi-row INSERT: as one array parameter of `param` type per
+ * column, unnested into rows; `select` turns the unnested value (alias `u.cN`) into the column.
+ */
+interface Column {
+  name: string;
+  param: string;
+  select: (value: string) => string;
+  encode: (v: unknown) => unknown;
+}
+
+const plain = (v: unknown) => (v === undefined ? null : v);
+
+/**
+ * A PostgreSQL array literal of one column's values (strings, numbers, booleans or null, as
+ * the columns encode them): what pg would make of a JS array, built without a regex per value.
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const v = values[i];
+    if (v === null || v === undefined) {
+      out += 'NULL';
+      continue;
+    }
+    const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+    out += s.includes('"') || s.includes('\\') ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`;
+  }
+  return `${out}}`;
+}
+const SYSTEM_UUIDS = ['id', 'ownerId', 'createdBy', 'updatedBy'];
+
+const columnCache = new WeakMap<DeployedObject, Map<string, Column>>();
+function columnsOf(object: DeployedObject): Map<string, Column> {
+  let cols = columnCache.get(object);
+  if (cols) return cols;
+  cols = new Map();
+  for (const name of SYSTEM_UUIDS) cols.set(name, { name, param: 'uuid', select: (v) => v, encode: plain });
+  for (const f of object.fields) {
+    if (f.type === 'json') {
+      // As create.ts stores it: JSON null is SQL NULL, so `isNull` filters find it.
+      cols.set(f.name, { name: f.name, param: 'text', select: (v) => `${v}::jsonb`, encode: (v) => (v === undefined || v === null ? null : JSON.stringify(v)) });
+    } else if (f.type === 'multipicklist') {
+      // An array per row cannot be unnested from a 2-D array: it travels as JSON text.
+      cols.set(f.name, {
+        name: f.name, param: 'text',
+        select: (v) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT json_array_elements_text(${v}::json)) END`,
+        encode: (v) => (v === undefined || v === null ? null : JSON.stringify(v)),
+      });
+    } else {
+      cols.set(f.name, { name: f.name, param: columnType(f), select: (v) => v, encode: plain });
+    }
+  }
+  columnCache.set(object, cols);
+  return cols;
+}
+
+/**
+ * INSERTs the rows, writes a `record.created` event per row and NOTIFYs each, in one
+ * statement and one round trip: each column travels as one array, in the column's own type,
+ * and `unnest` makes the rows of them.
+ */
+export async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[]): Promise<void> {
+  await takeAutonumbersFor(trx, object, pending.map((p) => p.values));
+  const known = columnsOf(object);
+  const present = new Set<string>(SYSTEM_UUIDS);
+  for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
+  const cols = [...present].map((name) => known.get(name) as Column);
+  const n = pending.length;
+  const cells = cols.map(() => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const p = pending[i];
+    const v = p.values;
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j];
+      cells[j][i] = c.name === 'id' ? p.id : c.name === 'createdBy' || c.name === 'updatedBy' ? ctx.user.id : c.encode(v[c.name]);
+    }
+  }
+  // A column with one value for every row (the creator, counters at zero, a default, a
+  // column left empty) travels once, as a scalar (`k.kN`); the others as one array each,
+  // unnested into rows (`u.cN`). The id always varies, so there is always an array.
+  const select: string[] = [];
+  const scalars: Array<{ column: Column; value: unknown }> = [];
+  const varying: Array<{ column: Column; values: unknown[] }> = [];
+  for (let j = 0; j < cols.length; j++) {
+    const values = cells[j];
+    const first = values[0];
+    let same = cols[j].name !== 'id';
+    for (let i = 1; i < n && same; i++) same = values[i] === first;
+    if (same) {
+      select.push(cols[j].select(`k.k${scalars.length}`));
+      scalars.push({ column: cols[j], value: first === undefined ? null : first });
+    } else {
+      select.push(cols[j].select(`u.c${varying.length}`));
+      varying.push({ column: cols[j], values });
+    }
+  }
+  const constants = scalars.length ? `, (SELECT ${scalars.map((c, j) => `?::${c.column.param} AS k${j}`).join(', ')}) AS k` : '';
+  const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
+  // The NOTIFY payload is the RecordEvent publishEvent sends, made by concatenation: the events
+  // of a statement share their object, actor and time (events.at defaults to the transaction
+  // time, now()), which are computed once.
+  await trx.raw(
+    `WITH ins AS (
+       INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
+       SELECT ${select.join(', ')}
+       FROM unnest(${varying.map((v) => `?::${v.column.param}[]`).join(', ')}) AS u(${varying.map((_, j) => `c${j}`).join(', ')})${constants}
+       RETURNING "id", "ownerId"
+     ), ev AS (
+       INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
+       SELECT 'record.created', ?::text, ins.id, ?::uuid, ins."ownerId", '{"changed": null}'::jsonb FROM ins
+       RETURNING id, record_id, owner_id
+     )
+     SELECT count(pg_notify(?, '{"type":"record.created","object":' || c.object || ',"recordId":"' || ev.record_id
+       || '","ownerId":' || COALESCE('"' || ev.owner_id || '"', 'null') || ',"actor":' || c.actor
+       || ',"id":' || ev.id || ',"at":"' || c.at || '"}')) AS n
+     FROM ev, (SELECT to_json(?::text)::text AS object, to_json(?::text)::text AS actor,
+                      to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at) c`,
+    [...varying.map((v) => arrayLiteral(v.values)), ...scalars.map((c) => c.value as Knex.Value), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+  );
+}
