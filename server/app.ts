@@ -9,6 +9,7 @@ import type { Engine } from '../runtime/engine.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
+import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bulkRoutes } from './routes/bulk.ts';
 import { convertRoutes } from './routes/convert.ts';
@@ -18,10 +19,11 @@ import { metadataRoutes } from './routes/metadata.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { recordRoutes } from './routes/records.ts';
 import { userRoutes } from './routes/users.ts';
-import rateLimit from '@fastify/rate-limit';
 
 export interface AppOptions {
   logger?: boolean;
+  /** Requests per minute per caller on /api (0: no general limit); sign-in has its own. */
+  rateLimit?: number;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -51,8 +53,8 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     },
   });
   await app.register(cookie);
-  // Per-IP limits apply only where a route asks for them (sign-in); per-account throttling is in the login route.
-  await app.register(rateLimit, { global: false });
+  // A budget per caller on every API route; sign-in adds its per-IP limit, and per-account throttling is in the login route.
+  await registerRateLimit(app, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerAuth(app, engine);
   await registerStudio(app);
   healthRoutes(app, engine);

@@ -22,12 +22,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(opts: { standardPackage?: boolean } = {}): Promise<TestApp> {
+/** `rateLimit`: the general per-caller budget; off unless a test is about it (suites send thousands of requests). */
+export async function startTestApp(opts: { standardPackage?: boolean; rateLimit?: number } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const engine = await openEngine({ databaseUrl: db.url, dataDir: '/nonexistent', listen: true, poolMax: 10 });
   if (opts.standardPackage !== false) await ensureStandardPackage(engine);
   await ensureFirstAdmin(engine.knex, { STRATA_ADMIN_EMAIL: ADMIN_EMAIL, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const app = await buildApp(engine);
+  const app = await buildApp(engine, { rateLimit: opts.rateLimit ?? 0 });
   await app.ready();
   const login = async (email: string, password: string) => {
     // Each helper sign-in comes from its own loopback address, so set-up never trips the
