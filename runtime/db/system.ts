@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_SCHEMA } from './names.ts';
 import type { RegistryDoc } from '../metadata/deployed.ts';
-import { addSearchIndex } from '../schema/search-index.ts';
+import { reconcileSearchIndexes } from '../schema/search-index.ts';
 
 /** Advisory lock keys (pg_advisory_xact_lock): one per kind of exclusive work. */
 export const LOCKS = { systemMigrations: 7_301_001, deploy: 7_301_002 } as const;
@@ -181,14 +181,12 @@ const MIGRATIONS: Migration[] = [
   },
   {
     id: 6,
-    name: 'text search: pg_trgm and a trigram index per searchable field',
+    name: 'text search: pg_trgm and a trigram index per searched field',
     async up(trx) {
       await trx.raw(`CREATE EXTENSION IF NOT EXISTS pg_trgm`);
-      // Objects deployed before search was indexed get theirs now; later deploys add their own.
+      // Objects deployed before search was indexed get theirs now; later deploys keep them current.
       const rows = (await trx.raw(`SELECT doc FROM ${S}.registry ORDER BY version DESC LIMIT 1`)).rows as Array<{ doc: RegistryDoc }>;
-      for (const object of rows[0]?.doc.objects ?? []) {
-        for (const field of object.fields) await addSearchIndex(trx, object.name, field);
-      }
+      await reconcileSearchIndexes(trx, rows[0]?.doc.objects ?? []);
     },
   },
 ];

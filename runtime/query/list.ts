@@ -12,7 +12,7 @@ import { columnRef, JoinPlan, ROOT_ALIAS, tableOf } from './joins.ts';
 import { applySort, parseSort, type SortKey } from './sort.ts';
 import { FALSE, frag, junction, whereFragment, type SqlFragment } from './sql.ts';
 import { escapeLike, isSafeString } from './values.ts';
-import { isSearchable } from '../schema/search-index.ts';
+import { searchFields } from '../schema/search-index.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -90,9 +90,9 @@ export function parseFields(fields: unknown, ctx: QueryContext): string[] {
 }
 
 /**
- * Every term must occur (case-insensitively) in at least one searchable field. Each searchable
- * column has a pg_trgm GIN index (schema/search-index.ts), so these `%term%` patterns are
- * index scans: a bitmap OR over the fields per term, a bitmap AND across terms.
+ * Every term must occur (case-insensitively) in at least one of the object's search fields
+ * (its name, email, phone and code fields: schema/search-index.ts). Each has a pg_trgm GIN
+ * index, so these `%term%` patterns are index scans: a bitmap OR over the fields per term.
  */
 export function searchCondition(q: unknown, ctx: QueryContext): SqlFragment | undefined {
   if (q === undefined || q === null) return undefined;
@@ -102,8 +102,8 @@ export function searchCondition(q: unknown, ctx: QueryContext): SqlFragment | un
   const terms = q.trim().split(/\s+/).filter(Boolean);
   if (terms.length === 0) return undefined;
   if (terms.length > MAX_Q_TERMS) throw QueryError.one('q', 'invalid_search', `q may hold at most ${MAX_Q_TERMS} words`);
-  const columns = ctx.object.fields
-    .filter((f) => isSearchable(f) && lookupField(ctx, ctx.object, f.name))
+  const columns = searchFields(ctx.object)
+    .filter((f) => lookupField(ctx, ctx.object, f.name))
     .map((f) => columnRef(ROOT_ALIAS, f.name));
   if (columns.length === 0) return FALSE; // nothing to search in: nothing matches
   return junction('and', terms.map((t) => {

@@ -9,7 +9,7 @@ import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_COLUMNS as C, SYSTEM_SCHEMA } from '../
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
 import { autonumberFormat } from './autonumber.ts';
 import { columnType } from './column-type.ts';
-import { addSearchIndex, dropSearchIndex } from './search-index.ts';
+import { dropSearchIndex } from './search-index.ts';
 import type { CheckResult, DataCheck, PlanStep, SqlValue } from './steps.ts';
 
 export interface ApplyContext {
@@ -142,7 +142,6 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       for (const f of o.fields) {
         deferred.push(() => addForeignKey(trx, o.name, f));
         if (f.unique) deferred.push(() => addUnique(trx, o.name, f));
-        deferred.push(() => addSearchIndex(trx, o.name, f));
         if (f.type === 'autonumber') await startAutonumber(trx, o.name, f);
       }
       return [];
@@ -164,7 +163,6 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       await trx.raw(`ALTER TABLE ??.?? ADD COLUMN ?? ${columnType(f)}`, [D, step.object, f.name]);
       deferred.push(() => addForeignKey(trx, step.object, f));
       if (f.unique) deferred.push(() => addUnique(trx, step.object, f));
-      deferred.push(() => addSearchIndex(trx, step.object, f));
       await startAutonumber(trx, step.object, f);
       if (isComputed(f)) backfill.push({ object: step.object, field: f.name });
       return [];
@@ -176,11 +174,10 @@ async function runStep(trx: Knex.Transaction, step: PlanStep, ctx: ApplyContext,
       const f = step.field;
       if (step.previous.type === 'reference') await dropForeignKey(trx, step.object, step.previous);
       if (step.previous.unique) await dropUnique(trx, step.previous);
-      // A trigram index cannot hold a number or a date: rebuilt after, if the new type is searched.
+      // A trigram index cannot hold a number or a date (the deploy rebuilds it if still searched).
       await dropSearchIndex(trx, step.previous);
       await trx.raw(`ALTER TABLE ??.?? ALTER COLUMN ?? TYPE ${columnType(f)} USING ${step.using}`, [D, step.object, f.name, ...step.usingBindings]);
       deferred.push(() => addForeignKey(trx, step.object, f));
-      deferred.push(() => addSearchIndex(trx, step.object, f));
       if (f.type === 'autonumber') await startAutonumber(trx, step.object, f);
       if (isComputed(f)) backfill.push({ object: step.object, field: f.name });
       if (f.unique) {

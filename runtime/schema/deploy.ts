@@ -14,6 +14,7 @@ import type { RegistryDoc } from '../metadata/deployed.ts';
 import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { validateBundle } from '../metadata/validate.ts';
 import { applySteps } from './apply.ts';
+import { reconcileSearchIndexes } from './search-index.ts';
 import { danglingReferences, planDeploy, type DanglingReference } from './plan.ts';
 import { countRecords, describeStep, refusals, type PlanStep } from './steps.ts';
 
@@ -124,6 +125,7 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
         ],
       };
       if (!willApply) throw new Rollback();
+      await reconcileSearchIndexes(trx, plan.next.objects);
       await saveRegistry(trx, plan.next);
       await trx.raw(
         `INSERT INTO ${SYSTEM_SCHEMA}.deploys (registry_version, package, package_version, deployed_by, deployed_by_email, plan, bundle)

@@ -15,7 +15,7 @@ import type { DeployedField, DeployedObject, RegistryDoc } from '../metadata/dep
 import { loadRegistry, saveRegistry } from '../metadata/registry-store.ts';
 import { audit } from '../security/audit.ts';
 import { addForeignKey, addUnique } from './apply.ts';
-import { addSearchIndex } from './search-index.ts';
+import { reconcileSearchIndexes } from './search-index.ts';
 import { countRecords } from './steps.ts';
 import type { Actor } from './deploy.ts';
 
@@ -130,7 +130,6 @@ async function restoreField(trx: Knex.Transaction, entry: BinEntry & { kind: 'fi
   await trx.raw(`ALTER TABLE ??.?? RENAME COLUMN ?? TO ??`, [DATA_SCHEMA, object.name, entry.storedAs, field.name]);
   await restoreForeignKey(trx, object.name, field.name, field);
   if (field.unique) await addUnique(trx, object.name, field);
-  await addSearchIndex(trx, object.name, field); // kept through the bin; IF NOT EXISTS for older bins
   const next: RegistryDoc = {
     ...registry,
     version: registry.version + 1,
@@ -174,6 +173,7 @@ export async function restoreFromBin(knex: Knex, binId: string, actor?: Actor): 
     const { next, object } = entry.kind === 'field'
       ? await restoreField(trx, entry, registry)
       : await restoreObject(trx, entry, registry);
+    await reconcileSearchIndexes(trx, next.objects);
     await saveRegistry(trx, next);
     await trx.raw(`UPDATE ${SYSTEM_SCHEMA}.recycle_bin SET restored_at = now() WHERE id = ?`, [binId]);
     await audit(trx, {

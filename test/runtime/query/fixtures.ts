@@ -3,9 +3,9 @@ import type { FieldDef } from '../../../metadata/types.ts';
 import type { DeployedObject } from '../../../runtime/metadata/deployed.ts';
 import type { QueryContext } from '../../../runtime/query/context.ts';
 
-function object(name: string, fields: FieldDef[]): DeployedObject {
+function object(name: string, fields: FieldDef[], nameField?: string): DeployedObject {
   return {
-    id: `obj-${name}`, package: 'test', name, label: name,
+    id: `obj-${name}`, package: 'test', name, label: name, nameField,
     fields: fields.map((f) => ({ ...f, id: `${name}.${f.name}`, package: 'test' })),
     validationRules: [], indexes: [],
   };
@@ -23,7 +23,7 @@ export const account = object('account', [
   { name: 'notes', type: 'longtext' },
   { name: 'data', type: 'json' },
   { name: 'secret', type: 'text' },
-]);
+], 'name');
 
 export const contact = object('contact', [
   { name: 'first_name', type: 'text' },
@@ -33,7 +33,7 @@ export const contact = object('contact', [
   { name: 'account', type: 'reference', to: 'account' },
   { name: 'birthdate', type: 'date' },
   { name: 'score', type: 'formula', returns: 'integer', expression: 1 },
-]);
+], 'last_name');
 
 export const order = object('order', [
   { name: 'name', type: 'text' },
@@ -47,7 +47,7 @@ export const order = object('order', [
   { name: 'notes', type: 'longtext' },
   { name: 'ship_date', type: 'date' },
   { name: 'orphan', type: 'reference', to: 'nowhere' },
-]);
+], 'name');
 
 const objects = new Map([account, contact, order].map((o) => [o.name, o]));
 

@@ -141,11 +141,15 @@ describe('filters on a real database', () => {
     expect(page.data.map((r) => r.name)).toEqual(['o1', 'o4', 'o9']);
   });
 
-  it('searches text, email, phone and longtext fields with q', async () => {
+  it('searches the name, email and phone fields with q, wildcards taken literally', async () => {
     const page = await list(contact, { q: 'ACME.test', fields: 'first_name' });
     expect(page.data.map((r) => r.first_name)).toEqual(['Ann']);
-    expect((await list(order, { q: '100% cot', fields: 'name' })).data.map((r) => r.name)).toEqual(['o3']);
-    expect((await list(order, { q: '_', fields: 'name' })).data.map((r) => r.name)).toEqual(['o4']);
+    expect((await list(order, { q: 'O3', fields: 'name' })).data.map((r) => r.name)).toEqual(['o3']);
+    // `_` and `%` match themselves, not any character: no order name has one.
+    expect((await list(order, { q: '_', fields: 'name' })).data).toEqual([]);
+    expect((await list(order, { q: '%', fields: 'name' })).data).toEqual([]);
+    // Notes are not a search field.
+    expect((await list(order, { q: '100% cot', fields: 'name' })).data).toEqual([]);
   });
 
   it('ANDs the extra condition as its own group, joins included', async () => {

@@ -3,7 +3,7 @@ import knexFactory from 'knex';
 import { buildListQuery, listPage, parseFields, parseLimit, searchCondition } from '../../../runtime/query/list.ts';
 import { compileFilter } from '../../../runtime/query/filter.ts';
 import { QueryError, type QueryIssue } from '../../../runtime/query/errors.ts';
-import { account, ctxFor, order, USER_ID } from './fixtures.ts';
+import { account, contact, ctxFor, order, USER_ID } from './fixtures.ts';
 
 const knex = knexFactory({ client: 'pg' });
 const ctx = ctxFor(order);
@@ -47,10 +47,12 @@ describe('parseFields', () => {
 });
 
 describe('searchCondition', () => {
-  it('needs every word in some text, email, phone or longtext field, with wildcards escaped', () => {
-    const c = searchCondition(' 50%  off ', ctx);
-    expect(c?.sql).toBe('((?? ilike ? or ?? ilike ?) and (?? ilike ? or ?? ilike ?))');
-    expect(c?.bindings).toEqual(['r.name', '%50\\%%', 'r.notes', '%50\\%%', 'r.name', '%off%', 'r.notes', '%off%']);
+  it('needs every word in one of the search fields (name, email, phone), with wildcards escaped', () => {
+    const c = searchCondition(' 50%  off ', ctxFor(contact));
+    expect(c?.sql).toBe('((?? ilike ? or ?? ilike ? or ?? ilike ?) and (?? ilike ? or ?? ilike ? or ?? ilike ?))');
+    expect(c?.bindings).toEqual(['r.last_name', '%50\\%%', 'r.email', '%50\\%%', 'r.phone', '%50\\%%', 'r.last_name', '%off%', 'r.email', '%off%', 'r.phone', '%off%']);
+    // Other text (first_name, notes) is not searched: it has no search index.
+    expect(searchCondition('x', ctx)?.bindings).toEqual(['r.name', '%x%']);
   });
   it('ignores blank q and refuses huge or odd ones', () => {
     expect(searchCondition('   ', ctx)).toBeUndefined();
@@ -59,8 +61,8 @@ describe('searchCondition', () => {
     expect(issuesOf(() => searchCondition('a b c d e f g h i', ctx))[0].code).toBe('invalid_search');
   });
   it('skips hidden fields', () => {
-    const hidden = ctxFor(order, { fieldVisible: (_o, f) => f !== 'notes' });
-    expect(searchCondition('x', hidden)?.bindings).toEqual(['r.name', '%x%']);
+    const hidden = ctxFor(contact, { fieldVisible: (_o, f) => f !== 'email' });
+    expect(searchCondition('x', hidden)?.bindings).toEqual(['r.last_name', '%x%', 'r.phone', '%x%']);
   });
 });
 
@@ -79,11 +81,11 @@ describe('buildListQuery', () => {
       + ' left join "crm"."contact" as "t0" on "t0"."id" = "r"."contact" and "t0"."_deletedAt" is null'
       + ' left join "crm"."account" as "t1" on "t1"."id" = "t0"."account" and "t1"."_deletedAt" is null'
       + ' where "r"."_deletedAt" is null and ("t1"."industry" = ?)'
-      + ` and (("r"."name" ilike ? or "r"."notes" ilike ?))`
+      + ` and ("r"."name" ilike ?)`
       + ' and ("r"."ownerId" = ? or (("t0"."email" = ?)))'
       + ' order by "t0"."last_name" desc nulls first, "r"."id" asc nulls last limit ?',
     );
-    expect(bindings).toEqual(['retail', '%ann%', '%ann%', USER_ID, 'a@b.c', 11]);
+    expect(bindings).toEqual(['retail', '%ann%', USER_ID, 'a@b.c', 11]);
   });
 
   it('defaults to newest first, 50 rows (+1 to see the next page)', () => {

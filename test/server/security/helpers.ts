@@ -113,7 +113,7 @@ export const SECURITY_PACKAGE = {
         opportunity: { read: { or: [{ stage: 'closed_won' }, { amount: { gte: 5000 } }] } },
         account: { read: 'all' },
       },
-      fields: { 'opportunity.amount': 'none', 'opportunity.next_step': 'none' },
+      fields: { 'opportunity.amount': 'none', 'opportunity.next_step': 'none', 'account.phone': 'none' },
     },
     {
       // Own deals; may read the amount but not set it.
