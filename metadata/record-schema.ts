@@ -90,6 +90,9 @@ export function fieldSchema(f: FieldDef): JsonSchema {
       return { ...base, type: nullable(t), ...(f.returns === 'date' ? { format: 'date' } : f.returns === 'datetime' ? { format: 'date-time' } : {}) };
     }
     case 'rollup':
+      // Min and max of dates are dates (`returns` is set by the deploy), all others numbers.
+      if (f.returns === 'date') return { ...base, type: nullable('string'), format: 'date' };
+      if (f.returns === 'datetime') return { ...base, type: nullable('string'), format: 'date-time' };
       return { ...base, type: nullable('number') };
     case 'json':
       return { ...base };

@@ -84,6 +84,9 @@ export interface FormulaField extends FieldCommon {
   scale?: number;
 }
 export type RollupAggregate = 'sum' | 'count' | 'min' | 'max' | 'avg';
+/** What a rollup holds: min and max of dates are dates (see metadata/rollup-type.ts). */
+export const ROLLUP_RETURN_TYPES = ['number', 'date', 'datetime'] as const;
+export type RollupReturnType = (typeof ROLLUP_RETURN_TYPES)[number];
 export interface RollupField extends FieldCommon {
   type: 'rollup';
   /** `<child object>.<reference field on the child pointing here>` */
@@ -93,6 +96,12 @@ export interface RollupField extends FieldCommon {
   field?: string;
   filter?: RecordFilter;
   scale?: number;
+  /**
+   * The type of its value, derived from the child field on deploy: the deployed registry
+   * carries it for date and datetime results (absent means a number). A package may state
+   * it; it must then be what the child field gives.
+   */
+  returns?: RollupReturnType;
 }
 export interface JsonField extends FieldCommon { type: 'json' }
 

@@ -1,7 +1,9 @@
 /**
  * The deployed registry as a package bundle again: everything, or what one package brought.
- * Identity and ownership are the registry's business and are left out.
+ * Identity and ownership are the registry's business and are left out, and so are the result
+ * types the deploy derives for rollups.
  */
+import { withoutDerivedType } from '../../metadata/rollup-type.ts';
 import { ELEMENT_KINDS, type FieldDef, type ObjectDef, type PackageBundle } from '../../metadata/types.ts';
 import type { DeployedObject, RegistryDoc } from './deployed.ts';
 
@@ -10,7 +12,7 @@ function objectDef(o: DeployedObject, pkg: string | undefined): ObjectDef {
   const mine = <T extends { package: string; customizedBy?: string }>(x: T) => pkg === undefined || x.package === pkg || x.customizedBy === pkg;
   const def: ObjectDef = {
     ...props,
-    fields: fields.filter(mine).map(({ id: _i, package: _pk, customizedBy: _c, ...f }) => f as FieldDef),
+    fields: fields.filter(mine).map(({ id: _i, package: _pk, customizedBy: _c, ...f }) => withoutDerivedType(f as FieldDef)),
   };
   const rules = validationRules.filter(mine).map(({ package: _pk, ...r }) => r);
   if (rules.length) def.validationRules = rules;

@@ -38,7 +38,9 @@ export function fieldKind(field: FieldDef): ValueKind {
       return 'text';
     case 'multipicklist': return 'multi';
     case 'integer': return 'integer';
-    case 'decimal': case 'currency': case 'percent': case 'rollup': return 'number';
+    case 'decimal': case 'currency': case 'percent': return 'number';
+    // A min/max of dates compares, sorts and pages as a date (its `returns`, set on deploy).
+    case 'rollup': return field.returns === 'date' || field.returns === 'datetime' ? field.returns : 'number';
     case 'boolean': return 'boolean';
     case 'date': return 'date';
     case 'datetime': return 'datetime';

@@ -35,6 +35,8 @@ function aggregateSql(r: Rollup): string {
   switch (r.aggregate) {
     case 'count': return 'count(*)';
     case 'sum': return 'COALESCE(sum(??.??), 0)';
+    // min/max keep the child column's type, and so does the rollup's column (a date for dates:
+    // see `returns`, set on deploy); with no children they are null, never a made-up zero.
     default: return `${r.aggregate}(??.??)`;
   }
 }

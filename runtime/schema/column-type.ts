@@ -36,7 +36,11 @@ export function columnType(field: FieldDef): string {
     case 'reference': return 'uuid';
     case 'json': return 'jsonb';
     case 'formula': return returnsType(field.returns, field.scale);
-    case 'rollup': return field.scale === undefined ? 'numeric' : numeric(DEFAULT_PRECISION, field.scale);
+    case 'rollup':
+      // The planner stamps `returns` on deployed rollups: min/max of dates hold dates.
+      if (field.returns === 'date') return 'date';
+      if (field.returns === 'datetime') return 'timestamptz';
+      return field.scale === undefined ? 'numeric' : numeric(DEFAULT_PRECISION, field.scale);
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { withoutDerivedType } from '../../metadata/rollup-type.ts';
 import type { FieldDef, ObjectDef, PackageBundle } from '../../metadata/types.ts';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { LOCKS } from '../db/system.ts';
@@ -78,7 +79,7 @@ function withDeployedFields(input: unknown, current: RegistryDoc, pkgName: unkno
     const renamedAway = new Set(obj.fields.map((f) => (f as { renamedFrom?: unknown }).renamedFrom).filter(Boolean));
     const extra = deployed.fields
       .filter((f) => !stated.has(f.name) && !renamedAway.has(f.name))
-      .map(({ id: _i, package: _p, customizedBy: _c, ...f }) => f as FieldDef);
+      .map(({ id: _i, package: _p, customizedBy: _c, ...f }) => withoutDerivedType(f as FieldDef));
     return { ...obj, fields: [...obj.fields, ...extra] };
   });
   return { ...(input as object), objects: merged };

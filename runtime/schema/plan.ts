@@ -15,8 +15,10 @@ import {
   ELEMENT_KINDS, type ElementKind, type FieldDef, type IndexDef, type JsonValue, type ObjectDef,
   type PackageBundle, type ValidationRule,
 } from '../../metadata/types.ts';
+import type { FieldLookup } from '../../metadata/rollup-type.ts';
 import type { DeployedField, DeployedIndex, DeployedObject, DeployedRule, Owned, RegistryDoc } from '../metadata/deployed.ts';
 import { conversion, valueChecks } from './convert.ts';
+import { fieldLookup, withRollupType } from './rollup-returns.ts';
 import type { DataCheck, PlanStep } from './steps.ts';
 
 export interface PlanOptions {
@@ -96,10 +98,14 @@ interface ObjectPlanContext {
   later: PlanStep[];
   newId: () => string;
   renames: Renames;
+  /** Fields as this deploy leaves them: what rollup result types are derived from. */
+  fieldsAfter: FieldLookup;
 }
 
 /** A stated field and the deployed field it continues (same name, or its `renamedFrom`). */
 interface FieldMatch { def: FieldDef; prev?: DeployedField; renamed: boolean }
+/** A stated object, the deployed object it continues, and its fields matched likewise. */
+interface ObjectMatch { desired: ObjectDef; prev?: DeployedObject; fields: FieldMatch[] }
 
 function matchFields(current: DeployedObject, desired: ObjectDef): FieldMatch[] {
   const byName = new Map(current.fields.map((f) => [f.name, f]));
@@ -167,14 +173,14 @@ function deployField(def: FieldDef, id: string, pkg: string): DeployedField {
   return { ...stripRename(def), id, package: pkg } as DeployedField;
 }
 
-function newObject(def: ObjectDef, pkg: string, newId: () => string): DeployedObject {
+function newObject(def: ObjectDef, pkg: string, newId: () => string, fieldsAfter: FieldLookup): DeployedObject {
   const id = newId();
   const { fields, validationRules, indexes, renamedFrom: _r, ...props } = def;
   return {
     ...props,
     id,
     package: pkg,
-    fields: fields.map((f) => deployField(f, newId(), pkg)),
+    fields: fields.map((f) => deployField(withRollupType(f, fieldsAfter), newId(), pkg)),
     validationRules: (validationRules ?? []).map((r) => ({ ...r, package: pkg })),
     indexes: (indexes ?? []).map((ix) => ({ ...ix, package: pkg, indexName: indexName(id, ix) })),
   };
@@ -192,11 +198,34 @@ function duplicatesCheck(fields: string[], what: string): DataCheck {
   };
 }
 
+/**
+ * A field the deploy keeps as it is, unless it is a rollup whose child field changed type
+ * (a date became a datetime): then its column changes type with it, and is recomputed.
+ */
+function keepField(object: string, prev: DeployedField, ctx: ObjectPlanContext): DeployedField {
+  const field = withRollupType(prev, ctx.fieldsAfter);
+  if (field === prev) return prev;
+  const prevDef = fieldDef(prev);
+  const nextDef = fieldDef(field);
+  const conv = conversion(prevDef, nextDef);
+  if (conv) {
+    ctx.steps.push({
+      kind: 'changeFieldType', object, field, previous: prev,
+      fromType: prevDef.type, toType: nextDef.type, using: conv.using, usingBindings: conv.usingBindings, checks: conv.checks,
+    });
+  } else {
+    ctx.steps.push({ kind: 'updateField', object, field, previous: prev, changes: fieldChanges(prevDef, nextDef), checks: [] });
+  }
+  return field;
+}
+
 function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldMatch[], ctx: ObjectPlanContext): DeployedField[] {
   const { pkg, renames } = ctx;
   const matchedIds = new Set<string>();
   const result: DeployedField[] = [];
-  for (const { def, prev: deployed, renamed } of matches) {
+  for (const { def: stated, prev: deployed, renamed } of matches) {
+    // A rollup's result type is derived, never taken on trust from what the package states.
+    const def = withRollupType(stated, ctx.fieldsAfter);
     if (!deployed) {
       // A new column is empty: nothing to check.
       const field = deployField(def, ctx.newId(), pkg);
@@ -209,15 +238,16 @@ function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldM
     const prev = { ...followField(deployed, renames), name: def.name };
     if (prev.customizedBy && prev.customizedBy !== pkg && prev.package === pkg) {
       // The owner re-deploys a field an admin changed: the admin's version stays.
-      if (!same(fieldDef(prev), stripRename(def))) {
+      if (!same(fieldDef(withRollupType(prev, ctx.fieldsAfter)), stripRename(def))) {
         ctx.later.push({ kind: 'keepCustomization', element: 'field', name: `${desired.name}.${def.name}`, by: prev.customizedBy });
       }
-      result.push(prev);
+      result.push(keepField(desired.name, prev, ctx));
       continue;
     }
     const field = deployField(def, prev.id, prev.package);
-    // Another package changing this field is a customization layered over its owner.
-    if (prev.package !== pkg && (prev.customizedBy === pkg || !same(fieldDef(prev), fieldDef(field)))) field.customizedBy = pkg;
+    // Another package changing this field is a customization layered over its owner (a rollup
+    // whose child changed type is not changed by it).
+    if (prev.package !== pkg && (prev.customizedBy === pkg || !same(fieldDef(withRollupType(prev, ctx.fieldsAfter)), fieldDef(field)))) field.customizedBy = pkg;
     else if (prev.customizedBy && prev.customizedBy !== pkg) field.customizedBy = prev.customizedBy;
     const prevDef = fieldDef(prev);
     const nextDef = fieldDef(field);
@@ -253,12 +283,40 @@ function planFields(current: DeployedObject, desired: ObjectDef, matches: FieldM
     } else if (prev.customizedBy === pkg) {
       // The customizer stopped stating it: the owner's next deploy decides again.
       const { customizedBy: _c, ...rest } = prev;
-      result.push(rest as DeployedField);
+      result.push(keepField(desired.name, rest as DeployedField, ctx));
     } else {
-      result.push(prev);
+      result.push(keepField(desired.name, prev, ctx));
     }
   }
   return result;
+}
+
+/**
+ * Every object's fields as the deploy will leave them, for deriving rollup result types: a
+ * stated object has its stated fields (or an admin's version kept over them) and the fields
+ * other packages added to it; an object the package does not state keeps what other packages
+ * brought; the package's own unstated objects are gone.
+ */
+function objectsAfter(current: RegistryDoc, pairs: ObjectMatch[], pkg: string, renames: Renames): Array<{ name: string; fields: FieldDef[] }> {
+  const out: Array<{ name: string; fields: FieldDef[] }> = [];
+  const matched = new Set<string>();
+  for (const { desired, prev, fields: matches } of pairs) {
+    if (!prev) {
+      out.push({ name: desired.name, fields: desired.fields });
+      continue;
+    }
+    matched.add(prev.id);
+    const fields: FieldDef[] = matches.map(({ def, prev: p }) =>
+      p && p.customizedBy && p.customizedBy !== pkg && p.package === pkg ? { ...followField(p, renames), name: def.name } : def);
+    const continued = new Set(matches.flatMap((m) => (m.prev ? [m.prev.id] : [])));
+    for (const f of prev.fields) if (!continued.has(f.id) && f.package !== pkg) fields.push(followField(f, renames));
+    out.push({ name: desired.name, fields });
+  }
+  for (const o of current.objects) {
+    if (matched.has(o.id) || o.package === pkg) continue;
+    out.push({ name: o.name, fields: o.fields.filter((f) => f.package !== pkg).map((f) => followField(f, renames)) });
+  }
+  return out;
 }
 
 function planRules(current: DeployedObject, desired: ObjectDef, ctx: ObjectPlanContext): DeployedRule[] {
@@ -314,13 +372,12 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
   const steps: PlanStep[] = [];
   const later: PlanStep[] = [];
   const renames: Renames = { objects: new Map(), fields: new Map() };
-  const ctx: ObjectPlanContext = { pkg, steps, later, newId: opts.newId, renames };
 
   // 1. Match every stated object and field to what it continues, so that every rename is
   //    known before anything is compared (a reference to a renamed object is no change).
   const currentByName = new Map(current.objects.map((o) => [o.name, o]));
   const matched = new Set<string>();
-  const pairs: Array<{ desired: ObjectDef; prev?: DeployedObject; fields: FieldMatch[] }> = [];
+  const pairs: ObjectMatch[] = [];
   for (const desired of desiredObjects) {
     let prev = currentByName.get(desired.name);
     if (prev && matched.has(prev.id)) prev = undefined;
@@ -338,12 +395,15 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
     if (fieldRenames.size) renames.fields.set(desired.name, fieldRenames);
     pairs.push({ desired, prev, fields });
   }
+  // Rollup result types follow the fields as this deploy leaves them (all renames known).
+  const fieldsAfter = fieldLookup(objectsAfter(current, pairs, pkg, renames));
+  const ctx: ObjectPlanContext = { pkg, steps, later, newId: opts.newId, renames, fieldsAfter };
 
   // 2. Diff each stated object.
   const nextObjects: DeployedObject[] = [];
   for (const { desired, prev, fields: fieldMatches } of pairs) {
     if (!prev) {
-      const created = newObject(desired, pkg, opts.newId);
+      const created = newObject(desired, pkg, opts.newId, ctx.fieldsAfter);
       steps.push({ kind: 'createObject', object: created });
       for (const index of created.indexes) later.push({ kind: 'addIndex', object: created.name, index });
       nextObjects.push(created);

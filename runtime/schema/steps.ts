@@ -2,6 +2,7 @@
  * The steps of a deploy plan: what the planner decides, what a dry run shows, what apply runs.
  * Every step carries what apply needs and reads as a sentence.
  */
+import { rollupReturns } from '../../metadata/rollup-type.ts';
 import type { ElementKind } from '../../metadata/types.ts';
 import type { DeployedField, DeployedIndex, DeployedObject } from '../metadata/deployed.ts';
 
@@ -61,6 +62,11 @@ function fieldLabel(f: DeployedField): string {
   return f.label ? `${f.label} (${f.name})` : f.name;
 }
 
+/** A field's type in a sentence; a rollup also says what it holds ("rollup (date)"), as that may be what changed. */
+function typeWords(f: DeployedField): string {
+  return f.type === 'rollup' ? `rollup (${rollupReturns(f)})` : f.type;
+}
+
 /** The step as a sentence for people ("adds field Priority (priority) to case"). */
 export function describeStep(step: PlanStep): string {
   switch (step.kind) {
@@ -70,7 +76,7 @@ export function describeStep(step: PlanStep): string {
     case 'removeObject': return `moves object ${step.object.name} and its records to the recycle bin`;
     case 'addField': return `adds field ${fieldLabel(step.field)} (${step.field.type}) to ${step.object}`;
     case 'renameField': return `renames field ${step.object}.${step.from} to ${step.to}, keeping its data`;
-    case 'changeFieldType': return `changes field ${step.object}.${step.field.name} from ${step.previous.type} to ${step.field.type}`;
+    case 'changeFieldType': return `changes field ${step.object}.${step.field.name} from ${typeWords(step.previous)} to ${typeWords(step.field)}`;
     case 'updateField': return `changes field ${step.object}.${step.field.name}: ${step.changes.join(', ')}`;
     case 'removeField': return `moves field ${step.object}.${step.field.name} and its data to the recycle bin`;
     case 'addIndex': return `adds ${step.index.unique ? 'a unique ' : 'an '}index on ${step.object} (${step.index.fields.join(', ')})`;

@@ -2,12 +2,14 @@
  * Field definitions, type by type: options and defaults, references, rollups, formulas,
  * autonumber formats, scales and ranges.
  */
+import { rollupType } from '../../../metadata/rollup-type.ts';
 import type { Checker } from './checker.ts';
 import { checkExpression } from './expressions.ts';
 import { DATE_TYPES, NUMERIC_TYPES } from './field-types.ts';
 import { checkFilter } from './filters.ts';
 import { arr, objs, str } from './json.ts';
 import type { Json } from './json.ts';
+import { checkerLookup, valueType } from './value-types.ts';
 
 export function checkFieldDef(c: Checker, object: Json, field: Json, path: string): void {
   const type = str(field.type);
@@ -85,10 +87,13 @@ function checkRollup(c: Checker, parent: Json, field: Json, path: string): void 
   } else if (!pointsAt(ref, parentName)) {
     c.report(`${path}/of`, 'invalid_rollup', `'${field.of}' must be a reference field of '${childName}' pointing at '${parentName}'`);
   }
+  let sourceKnown = field.aggregate === 'count';
   if (typeof field.field === 'string') {
     const type = c.checkField(child, field.field, `${path}/field`, true);
     const aggregate = str(field.aggregate);
-    const effective = type === 'formula' ? str(c.fields(child).get(field.field)?.returns) : type;
+    const source = c.fields(child).get(field.field);
+    const effective = source ? valueType(c, source) : type;
+    sourceKnown = type !== undefined;
     if (type !== undefined && aggregate !== 'count' && effective !== undefined) {
       const numeric = NUMERIC_TYPES.has(effective) || effective === 'rollup';
       const ok = aggregate === 'sum' || aggregate === 'avg' ? numeric : numeric || DATE_TYPES.has(effective);
@@ -98,7 +103,20 @@ function checkRollup(c: Checker, parent: Json, field: Json, path: string): void 
       }
     }
   }
+  // A stated result type must be the one the deploy derives (min/max of dates: a date).
+  const stated = str(field.returns);
+  if (stated !== undefined && sourceKnown) {
+    const derived = rollupType(field, checkerLookup(c));
+    if (derived !== stated) {
+      const of = `${childName}${typeof field.field === 'string' ? `.${field.field}` : ''}`;
+      c.report(`${path}/returns`, 'invalid_rollup', `the ${str(field.aggregate) ?? '?'} of ${of} is ${article(derived)}, so returns must be '${derived}' (or left out), not '${stated}'`);
+    }
+  }
   if (field.filter !== undefined) checkFilter(c, child, field.filter, `${path}/filter`);
+}
+
+function article(type: string): string {
+  return type === 'number' ? 'a number' : type === 'date' ? 'a date' : 'a datetime';
 }
 
 /** Whether a field is a reference to `object`; a reference missing its `to` counts (reported already). */

@@ -5,7 +5,7 @@ import type { Checker } from './checker.ts';
 import { DATE_TYPES, NUMERIC_TYPES } from './field-types.ts';
 import { checkFilter } from './filters.ts';
 import { arr, isObj, objs, str } from './json.ts';
-import type { Json } from './json.ts';
+import { valueTypeAt } from './value-types.ts';
 
 export function checkReports(c: Checker): void {
   const reports = objs(c.bundle.reports);
@@ -24,7 +24,7 @@ export function checkReports(c: Checker): void {
         c.resolvePath(object, group, at);
       } else if (isObj(group) && typeof group.field === 'string') {
         keys.add(group.field);
-        const type = c.resolvePath(object, group.field, `${at}/field`);
+        const type = valueTypeAt(c, object, group.field, c.resolvePath(object, group.field, `${at}/field`));
         if (type !== undefined && group.bucket !== undefined && !DATE_TYPES.has(type)) {
           c.report(`${at}/bucket`, 'invalid_bucket', `a ${String(group.bucket)} bucket needs a date field; '${group.field}' is ${type}`);
         }
@@ -35,8 +35,7 @@ export function checkReports(c: Checker): void {
     for (const [aggregate, a] of aggregates) {
       const at = `${base}/aggregates/${a}`;
       if (typeof aggregate.field === 'string') {
-        const type = c.resolvePath(object, aggregate.field, `${at}/field`);
-        const effective = type === 'formula' ? formulaReturns(c, object, aggregate.field) : type;
+        const effective = valueTypeAt(c, object, aggregate.field, c.resolvePath(object, aggregate.field, `${at}/field`));
         if (effective !== undefined && (aggregate.fn === 'sum' || aggregate.fn === 'avg') && !NUMERIC_TYPES.has(effective) && effective !== 'rollup') {
           c.report(`${at}/field`, 'invalid_aggregate', `${aggregate.fn} needs a number field; '${aggregate.field}' is ${effective}`);
         }
@@ -57,17 +56,6 @@ export function checkReports(c: Checker): void {
       else if (!keys.has(name)) c.report(`${base}/sort/${k}`, 'unknown_field', `'${name}' is neither a group key nor an aggregate of this report`);
     });
   }
-}
-
-/** The `returns` of a formula at the end of a path, when it can be known. */
-function formulaReturns(c: Checker, object: Json, fieldPath: string): string | undefined {
-  let current: Json | undefined = object;
-  const segments = fieldPath.split('.');
-  for (const segment of segments.slice(0, -1)) {
-    const ref: Json | undefined = current ? c.fields(current).get(segment) : undefined;
-    current = ref ? c.objects.get(str(ref.to) ?? '') : undefined;
-  }
-  return current ? str(c.fields(current).get(segments[segments.length - 1])?.returns) : undefined;
 }
 
 export function checkDashboards(c: Checker): void {

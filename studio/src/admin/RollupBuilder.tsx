@@ -12,6 +12,16 @@ const AGGREGATES: Array<{ value: RollupAggregate; label: string }> = [
   { value: 'min', label: 'Smallest' }, { value: 'max', label: 'Largest' },
 ];
 
+/** What smallest and largest of a date or time field give (they keep its type). */
+const DATE_RESULT = new Map([['date', 'The result is a date'], ['datetime', 'The result is a date and time']]);
+
+/** Fields of the child a summary can take: numbers for all, dates and times too for smallest and largest. */
+export function candidatesFor(child: Pick<StudioObject, 'fields'>, aggregate: RollupAggregate): StudioObject['fields'] {
+  if (aggregate === 'count') return [];
+  const picksOne = aggregate === 'min' || aggregate === 'max';
+  return child.fields.filter((f) => NUMBER_TYPES.has(effectiveType(f)) || (picksOne && DATE_RESULT.has(effectiveType(f))));
+}
+
 export function RollupBuilder({ object, objects, value, onChange }: {
   object: StudioObject | { name: string; label: string };
   objects: StudioObject[];
@@ -30,9 +40,10 @@ export function RollupBuilder({ object, objects, value, onChange }: {
   }
   const source = sources.find((s) => s.key === value.of);
   const aggregate = value.aggregate ?? 'count';
-  const numeric = source?.child.fields.filter((f) => NUMBER_TYPES.has(effectiveType(f))) ?? [];
-  const comparable = source?.child.fields.filter((f) => NUMBER_TYPES.has(effectiveType(f)) || ['date', 'datetime'].includes(effectiveType(f))) ?? [];
-  const candidates = aggregate === 'min' || aggregate === 'max' ? comparable : numeric;
+  const candidates = source ? candidatesFor(source.child, aggregate) : [];
+  const chosen = candidates.find((f) => f.name === value.field);
+  // Smallest and largest keep the field's type: the latest order date is a date.
+  const result = chosen && (aggregate === 'min' || aggregate === 'max') ? DATE_RESULT.get(effectiveType(chosen)) : undefined;
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
       <TextField select size="small" label="Related records" value={value.of ?? ''} required
@@ -41,13 +52,18 @@ export function RollupBuilder({ object, objects, value, onChange }: {
       </TextField>
       <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
         <TextField select size="small" label="Summary" value={aggregate} sx={{ minWidth: 160 }}
-          onChange={(e) => onChange({ ...value, aggregate: e.target.value as RollupAggregate, ...(e.target.value === 'count' ? { field: undefined } : {}) })}>
+          onChange={(e) => {
+            const next = e.target.value as RollupAggregate;
+            // A date field cannot be summed: the choice goes when the new summary cannot take it.
+            const keeps = next !== 'count' && !!source && candidatesFor(source.child, next).some((f) => f.name === value.field);
+            onChange({ ...value, aggregate: next, ...(keeps ? {} : { field: undefined }) });
+          }}>
           {AGGREGATES.map((a) => <MenuItem key={a.value} value={a.value}>{a.label}</MenuItem>)}
         </TextField>
         {aggregate !== 'count' && (
           <TextField select size="small" label="Of field" value={value.field ?? ''} required sx={{ minWidth: 200 }} disabled={!source}
             onChange={(e) => onChange({ ...value, field: e.target.value })}
-            helperText={source && !candidates.length ? `${source.child.label} has no ${aggregate === 'min' || aggregate === 'max' ? 'number or date' : 'number'} field` : undefined}>
+            helperText={source && !candidates.length ? `${source.child.label} has no ${aggregate === 'min' || aggregate === 'max' ? 'number or date' : 'number'} field` : result}>
             {candidates.map((f) => <MenuItem key={f.name} value={f.name}>{fieldLabel(f)}</MenuItem>)}
           </TextField>
         )}

@@ -10,6 +10,7 @@
  *
  * Pure: every function returns a new bundle and leaves its input alone.
  */
+import { withoutDerivedType } from '../../../metadata/rollup-type.ts';
 import type {
   FieldDef, JsonValue, LayoutDef, ObjectDef, PackageBundle, RecordFilter, RoleDef, ValidationRule, ViewDef,
 } from '../../../metadata/types.ts';
@@ -40,10 +41,10 @@ function clone<T>(x: T): T {
   return structuredClone(x);
 }
 
-/** The field as a package states it: no id, no owner. */
+/** The field as a package states it: no id, no owner, no rollup result type (the deploy derives it). */
 export function fieldDefOf(f: StudioField | FieldDef): FieldDef {
   const { id: _id, package: _p, ...def } = f as StudioField;
-  return def as FieldDef;
+  return withoutDerivedType(def as FieldDef);
 }
 
 /**

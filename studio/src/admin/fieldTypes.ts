@@ -47,9 +47,11 @@ export function isComputed(f: Pick<FieldDef, 'type'>): boolean {
   return f.type === 'formula' || f.type === 'rollup' || f.type === 'autonumber';
 }
 
-/** The type a field's values have (a formula's is what it returns). */
+/** The type a field's values have (a formula's is what it returns; a rollup's, what the deploy derived). */
 export function effectiveType(f: FieldDef): string {
-  return f.type === 'formula' ? f.returns : f.type === 'rollup' ? 'decimal' : f.type;
+  if (f.type === 'formula') return f.returns;
+  if (f.type === 'rollup') return f.returns === 'date' || f.returns === 'datetime' ? f.returns : 'decimal';
+  return f.type;
 }
 
 export function valueKind(f: FieldDef | undefined): ValueKind {

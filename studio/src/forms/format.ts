@@ -27,6 +27,8 @@ export function numberKind(f: FieldDef, objects?: ObjectsLike): Kind | undefined
   if (f.type === 'formula' && (f.returns === 'integer' || f.returns === 'decimal' || f.returns === 'currency' || f.returns === 'percent')) return f.returns;
   if (f.type === 'rollup') {
     if (f.aggregate === 'count') return 'integer';
+    // A min or max of dates holds a date (the deploy sets `returns`): not a number at all.
+    if (f.returns === 'date' || f.returns === 'datetime') return undefined;
     const source = rollupSource(f, objects);
     const kind = source ? numberKind(source, objects) : undefined;
     return kind === 'integer' && f.aggregate === 'avg' ? 'decimal' : kind ?? 'decimal';
@@ -133,7 +135,7 @@ export function displayValue(f: FieldDef | undefined, v: unknown, locale = userL
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   if (f.type === 'picklist' && typeof v === 'string') return f.options.find((o) => o.value === v)?.label ?? v;
   if (f.type === 'multipicklist' && Array.isArray(v)) return v.map((x) => f.options.find((o) => o.value === x)?.label ?? String(x)).join(', ');
-  const returns = f.type === 'formula' ? f.returns : f.type;
+  const returns = f.type === 'formula' || f.type === 'rollup' ? f.returns : f.type;
   if (returns === 'date' && typeof v === 'string') return formatDate(v, locale);
   if (returns === 'datetime' && typeof v === 'string') return formatDateTime(v, locale);
   if (typeof v === 'object') return JSON.stringify(v);

@@ -56,6 +56,8 @@ function kindOf(f: FieldDef, objects: Objects): { kind: Kind; scale?: number } {
   if (f.type === 'formula') return { kind: kindOfType(f.returns), scale: f.scale };
   if (f.type === 'rollup') {
     if (f.aggregate === 'count') return { kind: 'integer' };
+    // A min or max of dates: the deploy stored the type it holds.
+    if (f.returns === 'date' || f.returns === 'datetime') return { kind: f.returns };
     const [child] = f.of.split('.');
     const src = objects.find((o) => o.name === child)?.fields.find((x) => x.name === f.field);
     const inner = src ? kindOf(src, objects) : { kind: 'decimal' as Kind };
