@@ -2,13 +2,17 @@
  * The engine, composed: a database, the system schema, the live registry, and the operations
  * the server and the CLI share. Nothing here knows about HTTP.
  */
+import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { openDatabase, type Database, type OpenOptions } from './db/connect.ts';
 import { migrateSystem } from './db/system.ts';
+import type { PackageBundle } from '../metadata/types.ts';
+import { isArchiveName, readPackageArchive, readPackageArchiveFile } from './metadata/archive.ts';
 import type { RegistryDoc } from './metadata/deployed.ts';
 import { loadPackage } from './metadata/load.ts';
+import type { Problem } from './metadata/validate.ts';
 import { RegistryCache } from './metadata/registry-cache.ts';
 import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
@@ -31,14 +35,29 @@ export interface EngineOptions extends OpenOptions {
   listen?: boolean;
 }
 
-/** Loads a package folder or bundle file; a broken package is a 400 with every problem. */
+/**
+ * Loads a package folder, bundle file or folder archive (.zip, .tgz, .tar.gz, .tar); a broken
+ * package is a 400 with every problem.
+ */
 export async function readPackage(location: string): Promise<unknown> {
-  const loaded = await loadPackage(location);
-  if (!loaded.ok) {
-    throw new StrataError(400, 'invalid_package', `The package at ${location} has ${loaded.problems.length} problem(s)`,
-      loaded.problems.map((p) => ({ field: p.file ? `${p.file}${p.path}` : p.path, code: p.code, message: p.message })));
-  }
+  // A folder that happens to be named like an archive is still a folder.
+  const archive = isArchiveName(location) && !!(await stat(location).catch(() => undefined))?.isFile();
+  const loaded = archive ? await readPackageArchiveFile(location) : await loadPackage(location);
+  if (!loaded.ok) throw invalidPackage(`The package at ${location}`, loaded.problems);
   return loaded.bundle;
+}
+
+/** An uploaded folder archive's bytes → its bundle (deployed by the caller); a broken one is a 400. */
+export async function readPackageBytes(bytes: Uint8Array): Promise<PackageBundle> {
+  const loaded = await readPackageArchive(bytes);
+  if (!loaded.ok) throw invalidPackage('The package archive', loaded.problems);
+  return loaded.bundle;
+}
+
+/** Every problem as a field of the error: `objects/order.json/fields/0/type`. */
+function invalidPackage(what: string, problems: Problem[]): StrataError {
+  return new StrataError(400, 'invalid_package', `${what} has ${problems.length} problem(s)`,
+    problems.map((p) => ({ field: p.file ? `${p.file}${p.path}` : p.path, code: p.code, message: p.message })));
 }
 
 /** On an empty database, installs the standard package crm-core. */

@@ -29,7 +29,7 @@ export function platformPaths(visibleObjects: string[]): Record<string, PathItem
       post: { operationId: 'logout', summary: 'Sign out (ends the session)', tags: ['Auth'], responses: { 204: { description: 'Signed out' }, ...errors(401) } },
     },
     '/api/auth/me': {
-      get: { operationId: 'me', summary: 'The signed-in user', tags: ['Auth'], responses: { 200: { description: 'The caller', content: json(schemaRef('User')) }, ...errors(401) } },
+      get: { operationId: 'me', summary: 'The signed-in user', tags: ['Auth'], responses: { 200: { description: 'The caller, with their abilities', content: json(schemaRef('CurrentUser')) }, ...errors(401) } },
     },
     '/api/auth/api-keys': {
       post: {
@@ -74,6 +74,24 @@ export function platformPaths(visibleObjects: string[]): Record<string, PathItem
         parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'boolean', default: false } }],
         requestBody: { required: true, content: json(schemaRef('PackageBundle')) },
         responses: { 200: { description: 'The plan, and whether it was applied', content: json(schemaRef('DeployResult')) }, ...errors(400, 401, 403, 409, 413, 422, 429) },
+      },
+    },
+    '/api/metadata/archive': {
+      post: {
+        operationId: 'readPackageArchive', summary: 'Read a package folder archive as a bundle (admin)', tags: ['Metadata'],
+        description: 'The body is a package folder packed as .zip, .tar.gz (.tgz) or .tar: at most 20 MB, unpacking to at most 50 MB in at most 5,000 entries. '
+          + 'A single top folder holding `strata-package.json` is the package. Links, absolute paths and `..` are refused. Nothing is deployed: '
+          + 'the answer is the package as one bundle, to send to `POST /api/metadata/deploy` (a dry run first). Each problem in `errors` names the file inside the archive.',
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(['application/zip', 'application/gzip', 'application/x-tar', 'application/octet-stream']
+            .map((type) => [type, { schema: { type: 'string', format: 'binary', description: 'The archive\'s bytes' } }])),
+        },
+        responses: {
+          200: { description: 'The package as a bundle', content: json(schemaRef('PackageBundle')) },
+          ...errors(400, 401, 403, 413, 429),
+          415: { description: 'The body is not sent as an archive type', content: { [PROBLEM_TYPE]: { schema: schemaRef('Problem') } } },
+        },
       },
     },
     '/api/metadata/export': {

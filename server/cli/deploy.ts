@@ -7,7 +7,7 @@ import { printPlan } from './plan-output.ts';
 
 export const deployCommand: Command = {
   summary: 'validate a package and apply it in one transaction (--dry-run: show the plan only)',
-  usage: 'deploy <package-dir-or-bundle> [--dry-run] [--data-dir D]',
+  usage: 'deploy <package-dir-bundle-or-archive> [--dry-run] [--data-dir D]',
   options: { 'dry-run': { type: 'boolean' } },
   async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('give one package folder or bundle file');

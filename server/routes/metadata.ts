@@ -1,7 +1,8 @@
 /** Metadata routes: read the deployed metadata, deploy a package, export it again. */
 import type { FastifyInstance } from 'fastify';
-import type { Engine } from '../../runtime/engine.ts';
-import { badRequest, notFound } from '../../runtime/errors.ts';
+import { readPackageBytes, type Engine } from '../../runtime/engine.ts';
+import { badRequest, notFound, StrataError } from '../../runtime/errors.ts';
+import { ARCHIVE_LIMITS } from '../../runtime/metadata/archive.ts';
 import { exportBundle } from '../../runtime/metadata/export.ts';
 import { listRecycleBin, restoreFromBin } from '../../runtime/schema/restore.ts';
 import { audit } from '../../runtime/security/audit.ts';
@@ -13,6 +14,8 @@ import type { AccessPolicy } from '../../runtime/security/access.ts';
 import type { DeployedObject } from '../../runtime/metadata/deployed.ts';
 
 const DEPLOY_BODY_LIMIT = 20 * 1024 * 1024;
+/** What a folder archive may come as: browsers and tools name .zip, .tgz and .tar differently. */
+const ARCHIVE_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/gzip', 'application/x-gzip', 'application/x-tar', 'application/octet-stream'];
 
 /** Deploys, exports and the recycle bin belong to admins and holders of the `studio` ability. */
 function requireStudio(engine: Engine, request: FastifyRequest) {
@@ -74,6 +77,22 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
         target: `${result.package.name}@${result.package.version}`, detail: { version: result.version, steps: result.plan.length } });
     }
     return result;
+  });
+
+  // Archive bytes are parsed only here: a plugin of its own keeps the parser off every other route.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(ARCHIVE_TYPES, { parseAs: 'buffer', bodyLimit: ARCHIVE_LIMITS.archiveBytes }, (_request, body, done) => done(null, body));
+    scope.post('/api/metadata/archive', {
+      bodyLimit: ARCHIVE_LIMITS.archiveBytes,
+      // Refused before the body is read: only those who may deploy get to make the server unpack.
+      onRequest: async (request) => { requireStudio(engine, request); },
+    }, async (request) => {
+      if (!Buffer.isBuffer(request.body)) {
+        throw new StrataError(415, 'unsupported_media_type', 'Send the archive\'s bytes as application/zip, application/gzip or application/x-tar');
+      }
+      // The bundle only: the studio shows its plan (a dry-run deploy) before anything changes.
+      return readPackageBytes(request.body);
+    });
   });
 
   app.get<{ Querystring: { package?: string } }>('/api/metadata/export', async (request) => {

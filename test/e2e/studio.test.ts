@@ -5,6 +5,7 @@
  * user uses the new object at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { strToU8, zipSync } from 'fflate';
 import type { Locator, Page } from 'playwright-core';
 import { PHONE, startE2E, type E2E } from '../helpers/browser.ts';
 
@@ -301,6 +302,26 @@ describe('the studio', () => {
     await e.shot(page, 'studio-invalid-package');
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
+
+  it('installs a package folder uploaded as a zip archive, plan first, and lists an archive\'s problems', async () => {
+    await page.goto('/studio/packages');
+    await page.getByRole('button', { name: 'Upload a package (bundle or folder archive)' }).waitFor();
+    const garage = (bay: string) => Buffer.from(zipSync({
+      'garage/strata-package.json': strToU8(JSON.stringify({ name: 'garage', version: '1.0.0', label: 'Garage' })),
+      'garage/objects/garage_bay.json': strToU8(bay),
+    }));
+    const bay = JSON.stringify({ name: 'garage_bay', label: 'Garage bay', fields: [{ name: 'code', type: 'text', required: true }] });
+    await page.locator('input[type=file]').setInputFiles({ name: 'garage.zip', mimeType: 'application/zip', buffer: garage(bay) });
+    await applyDeploy(/creates object garage_bay/, 'studio-archive-plan');
+    const table = page.getByRole('table', { name: 'Installed packages' });
+    await expect.poll(() => table.getByText('Garage', { exact: true }).isVisible()).toBe(true);
+
+    await page.locator('input[type=file]').setInputFiles({ name: 'garage-broken.zip', mimeType: 'application/zip', buffer: garage('{ "name": "garage_bay", }') });
+    const alert = page.getByRole('alert').filter({ hasText: 'garage-broken.zip' });
+    await alert.getByRole('list', { name: 'Problems in the upload' }).waitFor();
+    expect(await alert.textContent()).toMatch(/garage\/objects\/garage_bay\.json: invalid JSON/);
+    expect(await page.getByRole('dialog', { name: 'Review and deploy' }).count()).toBe(0);
+  }, 60_000);
 
   it('lists packages with versions, and the custom package exports everything customized', async () => {
     await page.goto('/studio/packages');

@@ -1,4 +1,7 @@
-/** The one HTTP client of the front end: JSON in and out, problem+json errors as ApiError. */
+/**
+ * The one HTTP client of the front end: JSON in and out (a Blob goes out as its bytes, e.g. an
+ * uploaded archive), problem+json errors as ApiError.
+ */
 
 export interface FieldError { field: string; code: string; message: string }
 
@@ -24,6 +27,7 @@ export function setUnauthorizedHandler(fn: () => void): void {
 
 export interface RequestOptions {
   method?: string;
+  /** Sent as JSON; a Blob (a File too) is sent as it is, typed by its `type` unless a content-type header says otherwise. */
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -31,11 +35,13 @@ export interface RequestOptions {
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const raw = opts.body instanceof Blob ? opts.body : undefined;
+  if (raw) headers['content-type'] ??= raw.type || 'application/octet-stream';
+  else if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, {
     method: opts.method ?? (opts.body === undefined ? 'GET' : 'POST'),
     headers,
-    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    body: raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     credentials: 'same-origin',
     signal: opts.signal,
   });

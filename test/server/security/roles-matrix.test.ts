@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { strToU8, zipSync } from 'fflate';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { create, json, listIds, makeUser, makeUsers, PASSWORD, SECURITY_PACKAGE, signIn, type Rec, type TestUser } from './helpers.ts';
 
@@ -130,6 +131,15 @@ const CELLS: Cell[] = [
   { route: 'GET /api/metadata', run: (c) => as(c, 'GET', '/api/metadata'), expect: '200 200 200 200 200 200 401' },
   { route: 'GET /api/metadata/objects/:object', label: 'opportunity', run: (c) => as(c, 'GET', '/api/metadata/objects/opportunity'), expect: '200 200 200 404 200 200 401' },
   { route: 'POST /api/metadata/deploy', label: 'dry run', run: (c) => as(c, 'POST', '/api/metadata/deploy?dryRun=true', PROBE_PACKAGE), expect: '200 403 403 403 403 403 401' },
+  {
+    route: 'POST /api/metadata/archive', label: 'a zipped package folder',
+    run: (c) => t.app.inject({
+      method: 'POST', url: '/api/metadata/archive',
+      payload: Buffer.from(zipSync({ 'strata-package.json': strToU8(JSON.stringify(PROBE_PACKAGE.package)) })),
+      headers: { 'content-type': 'application/zip', ...(c.token ? { authorization: `Bearer ${c.token}` } : {}) },
+    }),
+    expect: '200 403 403 403 403 403 401',
+  },
   { route: 'GET /api/metadata/export', run: (c) => as(c, 'GET', '/api/metadata/export'), expect: '200 403 403 403 403 403 401' },
   { route: 'GET /api/metadata/recycle-bin', run: (c) => as(c, 'GET', '/api/metadata/recycle-bin'), expect: '200 403 403 403 403 403 401' },
   { route: 'POST /api/metadata/recycle-bin/:id/restore', label: 'an id not in the bin', run: (c) => as(c, 'POST', `/api/metadata/recycle-bin/${MISSING}/restore`), expect: '404 403 403 403 403 403 401' },
