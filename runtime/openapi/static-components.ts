@@ -2,8 +2,34 @@
  * The components that do not depend on metadata: the problem, auth, user, metadata and bulk
  * schemas, the problem responses, and the shared parameters.
  */
+import roleSchema from '../../metadata/schema/role.schema.json' with { type: 'json' };
 import { ERROR_RESPONSES, PROBLEM_TYPE, schemaRef, UUID } from './shared.ts';
 import type { ParameterObject, ResponseObject, SchemaObject } from './types.ts';
+
+/** The abilities a role may grant, from the metadata format itself so the two never differ. */
+const ABILITIES: string[] = roleSchema.properties.abilities.items.enum;
+
+/** A number of stored values and what they mean for a plan step. */
+const COUNTED_REASON: SchemaObject = {
+  type: 'object',
+  required: ['count', 'reason'],
+  properties: { count: { type: 'integer', minimum: 0 }, reason: { type: 'string' } },
+};
+
+const USER: SchemaObject = {
+  type: 'object',
+  // Every route that answers with a user sends all of these (toUser in runtime/security/users.ts).
+  required: ['id', 'email', 'name', 'roles', 'managerId', 'active', 'mfaEnabled'],
+  properties: {
+    id: UUID,
+    email: { type: 'string', format: 'email' },
+    name: { type: ['string', 'null'] },
+    roles: { type: 'array', items: { type: 'string' } },
+    managerId: { type: ['string', 'null'], format: 'uuid' },
+    active: { type: 'boolean' },
+    mfaEnabled: { type: 'boolean' },
+  },
+};
 
 /** Schemas that do not depend on metadata; object schemas never take these names. */
 export function staticSchemas(): Record<string, SchemaObject> {
@@ -81,17 +107,14 @@ export function staticSchemas(): Record<string, SchemaObject> {
         at: { type: 'string', format: 'date-time' },
       },
     },
-    User: {
+    User: USER,
+    CurrentUser: {
       type: 'object',
-      required: ['id', 'email', 'roles'],
+      description: 'The signed-in user, with the abilities their roles grant (so a client shows only what they may do).',
+      required: [...USER.required!, 'abilities'],
       properties: {
-        id: UUID,
-        email: { type: 'string', format: 'email' },
-        name: { type: ['string', 'null'] },
-        roles: { type: 'array', items: { type: 'string' } },
-        managerId: { type: ['string', 'null'], format: 'uuid' },
-        active: { type: 'boolean' },
-        mfaEnabled: { type: 'boolean' },
+        ...USER.properties,
+        abilities: { type: 'array', items: { type: 'string', enum: ABILITIES }, description: 'Abilities granted by the caller\'s roles' },
       },
     },
     LoginRequest: {
@@ -143,10 +166,18 @@ export function staticSchemas(): Record<string, SchemaObject> {
     Metadata: {
       type: 'object',
       description: 'The deployed metadata the caller may see (CONTRACT §3 shapes).',
-      required: ['objects', 'layouts', 'views', 'workflows', 'roles', 'reports', 'dashboards', 'extensions'],
+      required: ['version', 'packages', 'objects', 'layouts', 'views', 'workflows', 'roles', 'reports', 'dashboards', 'extensions'],
       properties: {
         version: { type: 'integer', description: 'Registry version: increases with every deploy' },
-        packages: { type: 'array', items: { type: 'object' } },
+        packages: {
+          type: 'array',
+          description: 'The installed packages',
+          items: {
+            type: 'object',
+            required: ['name', 'version', 'deployedAt'],
+            properties: { name: { type: 'string' }, version: { type: 'string' }, label: { type: 'string' }, deployedAt: { type: 'string', format: 'date-time' } },
+          },
+        },
         objects: { type: 'array', items: schemaRef('ObjectDefinition') },
         layouts: { type: 'array', items: { type: 'object' } },
         views: { type: 'array', items: { type: 'object' } },
@@ -186,11 +217,27 @@ export function staticSchemas(): Record<string, SchemaObject> {
     },
     DeployResult: {
       type: 'object',
-      required: ['plan', 'applied'],
+      required: ['package', 'plan', 'applied', 'dryRun', 'version', 'refusals'],
       properties: {
-        plan: { type: 'array', items: { type: 'object' }, description: 'The steps, in order' },
-        applied: { type: 'boolean', description: 'False for a dry run' },
-        version: { type: 'integer', description: 'The registry version after the deploy' },
+        package: { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'string' } } },
+        plan: { type: 'array', items: schemaRef('PlanStep'), description: 'The steps, in order' },
+        applied: { type: 'boolean', description: 'False for a dry run, and when there was nothing to change' },
+        dryRun: { type: 'boolean' },
+        version: { type: 'integer', description: 'The registry version live after the deploy' },
+        refusals: { type: 'array', items: { type: 'string' }, description: 'Why the plan cannot be applied; a dry run lists them, a deploy is refused with 409. Empty when it can.' },
+      },
+    },
+    PlanStep: {
+      type: 'object',
+      description: 'One step of a deploy plan, as the server words it.',
+      required: ['kind', 'description'],
+      properties: {
+        kind: { type: 'string', description: 'e.g. `createObject`, `addField`, `changeFieldType`' },
+        description: { type: 'string' },
+        object: { type: 'string' },
+        field: { type: 'string' },
+        refused: { ...COUNTED_REASON, description: 'Why the step cannot run: how many stored values block it' },
+        warnings: { type: 'array', items: COUNTED_REASON, description: 'What the step will do to stored values, counted' },
       },
     },
   };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.ts';
 import type { OpenApiDocument } from '../../runtime/openapi/document.ts';
 import { createUser } from '../../runtime/security/users.ts';
-import { openApiProblems, schemaValidator } from '../runtime/openapi/check.ts';
+import { openApiProblems, responseValidator, schemaValidator } from '../runtime/openapi/check.ts';
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
@@ -57,6 +57,40 @@ describe('GET /api/openapi.json', () => {
     expect(problem.statusCode).toBe(400);
     expect(validate('Problem', problem.json())).toEqual([]);
     expect(validate('AccountInput', { bogus: true })).not.toEqual([]);
+  });
+
+  it('describes what the platform routes really answer (the shapes the studio\'s types are generated from)', async () => {
+    const doc = await fetchDoc();
+    const validate = responseValidator(doc);
+    const expectValid = async (method: string, url: string, path: string, body?: unknown) => {
+      const res = await t.api(method, url, body);
+      expect(res.statusCode, `${method} ${url}: ${res.body.slice(0, 300)}`).toBeLessThan(300);
+      expect(validate(method, path, res.statusCode, res.json()), `${method} ${url}`).toEqual([]);
+      return res.json();
+    };
+    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, headers: { 'x-forwarded-for': '127.9.9.9' } });
+    expect(validate('POST', '/api/auth/login', login.statusCode, login.json())).toEqual([]);
+
+    const me = await expectValid('GET', '/api/auth/me', '/api/auth/me');
+    expect(me.abilities).toEqual(expect.arrayContaining(['studio']));
+    await expectValid('GET', '/api/users', '/api/users');
+    const meta = await expectValid('GET', '/api/metadata', '/api/metadata');
+    expect(meta.packages.length).toBeGreaterThan(0);
+
+    const account = await expectValid('POST', '/api/records/account', '/api/records/account', { name: 'History Co' });
+    await expectValid('PATCH', `/api/records/account/${account.id}`, '/api/records/account/{id}', { name: 'History Co Renamed' });
+    await expectValid('GET', '/api/records/account?limit=2', '/api/records/account');
+    const history = await expectValid('GET', `/api/records/account/${account.id}/history`, '/api/records/account/{id}/history');
+    expect(history.length).toBeGreaterThan(0);
+
+    const bundle = { package: { name: 'dry_run_shapes', version: '1.0.0' }, objects: [{ name: 'widget', label: 'Widget', fields: [{ name: 'name', type: 'text' }] }] };
+    const dry = await expectValid('POST', '/api/metadata/deploy?dryRun=true', '/api/metadata/deploy', bundle);
+    expect(dry).toMatchObject({ applied: false, dryRun: true });
+    expect(dry.plan.length).toBeGreaterThan(0);
+
+    const problem = await t.api('GET', '/api/records/account/00000000-0000-4000-8000-000000000000');
+    expect(problem.statusCode).toBe(404);
+    expect(validate('GET', '/api/records/account/{id}', 404, problem.json())).toEqual([]);
   });
 
   it('is tailored to the caller\'s roles: hidden fields are absent, read-only ones not writable', async () => {

@@ -35,24 +35,8 @@ export interface StudioMetadata {
   roles: RoleDef[];
 }
 
-/** One step of a deploy plan as the server words it (CONTRACT §2). */
-export interface PlanStep {
-  kind: string;
-  description: string;
-  object?: string;
-  field?: string;
-  refused?: { count: number; reason: string };
-  warnings?: Array<{ count: number; reason: string }>;
-}
-
-export interface DeployResult {
-  package?: { name: string; version: string };
-  plan: PlanStep[];
-  applied: boolean;
-  dryRun?: boolean;
-  version?: number;
-  refusals?: string[];
-}
+/** A deploy's answer and its plan steps, as the OpenAPI document describes them (CONTRACT §2). */
+export type { DeployResult, PlanStep } from '../api/openapi-types.ts';
 
 /** A recycle bin entry (GET /api/metadata/recycle-bin). */
 export interface BinEntry {

@@ -1,20 +1,27 @@
-/** Shapes the API returns (CONTRACT §2), over the metadata format's own types. */
+/**
+ * Shapes the API returns (CONTRACT §2). The platform shapes come from openapi-types.ts, generated
+ * from the OpenAPI document the server serves; where the studio knows more than the document
+ * says (the metadata format's own types), its type extends the generated one, so tsc proves the
+ * two agree. Records stay generic: their schemas depend on what is deployed.
+ */
 import type { FieldDef, LayoutDef, ObjectDef, ReportDef, RoleDef, ViewDef, DashboardDef } from '../../../metadata/types.ts';
+import type {
+  CurrentUser, HistoryEntry, Metadata as ApiMetadata, ObjectDefinition, User as ApiUser,
+} from './openapi-types.ts';
 
 export type { FieldDef, LayoutDef, ObjectDef, ViewDef, RoleDef, ReportDef, DashboardDef };
+export type { FieldProblem, HistoryEntry, Problem } from './openapi-types.ts';
 
 export type DeployedField = FieldDef & { id: string; package: string };
-export interface DeployedObject extends Omit<ObjectDef, 'fields'> {
+export interface DeployedObject extends Omit<ObjectDef, 'fields'>, ObjectDefinition {
   id: string;
   package: string;
   fields: DeployedField[];
 }
 
-export interface DeployedPackage { name: string; version: string; label?: string; deployedAt: string }
+export type DeployedPackage = ApiMetadata['packages'][number];
 
-export interface Metadata {
-  version: number;
-  packages: DeployedPackage[];
+export interface Metadata extends ApiMetadata {
   objects: DeployedObject[];
   layouts: LayoutDef[];
   views: ViewDef[];
@@ -23,7 +30,11 @@ export interface Metadata {
   dashboards: DashboardDef[];
 }
 
-export interface User { id: string; email: string; name: string | null; roles: string[]; mfaEnabled: boolean; abilities?: string[] }
+/**
+ * A user as GET /api/users and sign-in send them; GET /api/auth/me adds the caller's
+ * abilities (a user taken from the sign-in answer has none yet).
+ */
+export type User = ApiUser & Partial<Pick<CurrentUser, 'abilities'>>;
 
 export type RecordValue = string | number | boolean | null | string[] | Record<string, unknown>;
 export interface CrmRecord {
@@ -37,5 +48,5 @@ export interface CrmRecord {
   [field: string]: unknown;
 }
 
+/** A page of a list (each object's `<Object>List` in the document). */
 export interface Page<T> { data: T[]; nextCursor: string | null }
-export interface HistoryEntry { at: string; by: string | null; field: string; from: unknown; to: unknown }

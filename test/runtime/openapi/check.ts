@@ -4,7 +4,7 @@
  * (JSON Schema 2020-12, the dialect of OpenAPI 3.1) that can validate values against the
  * document's component schemas, refs included.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 // ajv-formats is CommonJS; its default export arrives wrapped when imported from ESM.
@@ -135,16 +135,51 @@ export function openApiProblems(input: unknown): string[] {
 }
 
 export type SchemaValidator = (name: string, value: unknown) => string[];
+export type ResponseValidator = (method: string, path: string, status: number, value: unknown) => string[];
+
+const DOC_ID = 'https://strata.invalid/openapi.json';
+
+function documentAjv(doc: unknown): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: DOC_ID, ...(JSON.parse(JSON.stringify(doc)) as object) });
+  return ajv;
+}
+
+function run(validate: ValidateFunction | undefined, what: string, value: unknown): string[] {
+  if (!validate) return [`no schema ${what}`];
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}
 
 /** Validates a value against `#/components/schemas/<name>` of the document. */
 export function schemaValidator(doc: unknown): SchemaValidator {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-  addFormats(ajv);
-  const id = 'https://strata.invalid/openapi.json';
-  ajv.addSchema({ $id: id, ...(JSON.parse(JSON.stringify(doc)) as object) });
-  return (name, value) => {
-    const validate = ajv.getSchema(`${id}#/components/schemas/${name}`);
-    if (!validate) return [`no schema ${name}`];
-    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  const ajv = documentAjv(doc);
+  return (name, value) => run(ajv.getSchema(`${DOC_ID}#/components/schemas/${name}`), name, value);
+}
+
+/** A JSON pointer token inside a URI fragment. */
+const pointerToken = (s: string) => encodeURIComponent(s.replaceAll('~', '~0').replaceAll('/', '~1'));
+
+/**
+ * Validates a response body against the JSON schema the document gives the operation
+ * (`path` as templated in the document, e.g. `/api/records/account/{id}/history`) for that
+ * status: so the route's wiring to its schema is checked too, not just the schema.
+ */
+export function responseValidator(doc: unknown): ResponseValidator {
+  const ajv = documentAjv(doc);
+  return (method, path, status, value) => {
+    const at = `/paths/${pointerToken(path)}/${method.toLowerCase()}/responses/${status}`;
+    let response = resolvePointer(doc, `#${at}`);
+    let pointer = at;
+    if (isObj(response) && typeof response.$ref === 'string') {
+      pointer = response.$ref.slice(1);
+      response = resolvePointer(doc, response.$ref);
+    }
+    if (!isObj(response)) return [`no response ${status} for ${method} ${path}`];
+    const content = isObj(response.content) ? response.content : {};
+    const type = Object.keys(content).find((t) => t === 'application/json' || t.endsWith('+json'));
+    if (!type) return [`${method} ${path} ${status} has no JSON content`];
+    const what = `${method} ${path} ${status}`;
+    return run(ajv.compile({ $ref: `${DOC_ID}#${pointer}/content/${pointerToken(type)}/schema` }), what, value);
   };
 }
