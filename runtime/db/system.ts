@@ -189,6 +189,26 @@ const MIGRATIONS: Migration[] = [
       await reconcileSearchIndexes(trx, rows[0]?.doc.objects ?? []);
     },
   },
+  {
+    id: 7,
+    name: 'references a delete emptied (setNull), for its restore',
+    async up(trx) {
+      // A delete that empties setNull references writes one row per child here, keyed by the
+      // deleted record and the delete's instant (its `_deletedAt`, shared by its whole
+      // cascade), so that restoring that record links the children again. The key's order
+      // serves the restore's lookup (object, record, instant); a restore removes the rows.
+      await trx.raw(`
+        CREATE TABLE ${S}.unlinked_references (
+          object text NOT NULL,
+          record_id uuid NOT NULL,
+          deleted_at timestamptz NOT NULL,
+          child_object text NOT NULL,
+          field text NOT NULL,
+          child_id uuid NOT NULL,
+          PRIMARY KEY (object, record_id, deleted_at, child_object, field, child_id)
+        )`);
+    },
+  },
 ];
 
 /** Brings the system schema up to date; safe to call from every process at start. */

@@ -2,7 +2,7 @@
  * Delete = move to the recycle bin (soft delete). References to the record follow their
  * `onDelete`: restrict refuses (409) while live records point here, setNull empties them,
  * cascade moves them to the bin too, in the same transaction and with the same timestamp, so
- * a restore brings the whole cascade back.
+ * a restore brings the whole cascade back, and the setNull references it emptied with it.
  */
 import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
@@ -11,9 +11,10 @@ import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import { objectOf, type Caller, type RecordContext } from './context.ts';
 import { publishEvent } from './events.ts';
 import { loadRow } from './load.ts';
-import { recordHistory } from './history.ts';
-import { parentRefs, refreshFormulas, refreshRollups } from './rollups.ts';
+import { changeReferences } from './reference-change.ts';
+import { parentRefs, refreshRollups } from './rollups.ts';
 import { inTransaction } from './transaction.ts';
+import { rememberUnlinked } from './unlinked.ts';
 import { assertVersion } from './version.ts';
 
 const MAX_CASCADE_DEPTH = 8;
@@ -25,11 +26,6 @@ export function referencesTo(registry: RegistryDoc, target: string): Array<{ obj
     for (const f of o.fields) if (f.type === 'reference' && f.to === target) out.push({ object: o, field: f.name, onDelete: f.onDelete ?? 'restrict' });
   }
   return out;
-}
-
-/** A formula may read the reference that was emptied. */
-async function formulasOf(trx: Knex.Transaction, object: DeployedObject, ids: string[], user: Caller): Promise<void> {
-  if (object.fields.some((f) => f.type === 'formula')) await refreshFormulas(trx, object, ids, user);
 }
 
 async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: DeployedObject, ids: string[], user: Caller, depth: number): Promise<void> {
@@ -44,22 +40,12 @@ async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: 
           [{ field: `${ref.object.name}.${ref.field}`, code: 'restrict', message: `${n} record(s) reference it` }]);
       }
     } else if (ref.onDelete === 'setNull') {
-      // The children are changed like any update: version, audit columns, history, event.
+      // The children are changed like any update (reference-change.ts), after a note of the
+      // parent each held, so that restoring this delete links them again (unlinked.ts).
       const before = (await live.clone().select('id', ref.field).orderBy('id').forNoKeyUpdate()) as Array<Record<string, string>>;
       if (!before.length) continue;
-      const changed = (await trx.withSchema(DATA_SCHEMA).table(ref.object.name).whereIn('id', before.map((r) => r.id))
-        .update({ [ref.field]: null, version: trx.raw('version + 1'), updatedAt: trx.fn.now(), updatedBy: user.id })
-        .returning(['id', 'ownerId'])) as Array<{ id: string; ownerId: string | null }>;
-      for (const r of before) {
-        await recordHistory(trx, ref.object, r.id, { [ref.field]: r[ref.field] }, { [ref.field]: null }, user.id);
-      }
-      for (const r of changed) {
-        await publishEvent(trx, { type: 'record.updated', object: ref.object.name, recordId: r.id, ownerId: r.ownerId, actor: user.id, changed: [ref.field] });
-      }
-      // The children left these parents: rollups over them (on the parents being deleted, and
-      // on any other parent of the same children) follow.
-      await refreshRollups(trx, registry, ref.object.name, new Map([[ref.field, new Set(ids)]]), user);
-      await formulasOf(trx, ref.object, before.map((r) => r.id), user);
+      await rememberUnlinked(trx, object.name, ref.object, ref.field, before.map((r) => r.id));
+      await changeReferences(trx, registry, ref.object, ref.field, before.map((r) => ({ id: r.id, from: r[ref.field], to: null })), user);
     } else {
       const children = (await live.clone().select('id')) as Array<{ id: string }>;
       await softDelete(trx, registry, ref.object, children.map((c) => c.id), user, depth + 1);
