@@ -291,6 +291,57 @@ describe('the studio', () => {
     expect(view).toEqual({ name: 'by_fuel', object: 'vehicle', label: 'By fuel', type: 'kanban', groupBy: 'fuel', columns: ['name', 'year'], filter: { year: { gte: 1900 } }, sort: ['-name'] });
   }, 60_000);
 
+  it('filters a view by a record picked by its name, never by a pasted id', async () => {
+    const account = async (name: string) => (await e.t.api('POST', '/api/records/account', { name })).json().id as string;
+    const north = await account('Northwind Traders');
+    const south = await account('Southwind Shipping');
+    for (const [name, acc] of [['Northwind renewal', north], ['Southwind pilot', south]]) {
+      const res = await e.t.api('POST', '/api/records/opportunity', { name, account: acc, stage: 'prospecting' });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    await page.goto('/studio/objects/opportunity/views');
+    await page.getByRole('button', { name: 'New list view' }).click();
+    const dlg = page.getByRole('dialog', { name: /New list view/ });
+    await box(dlg, 'View label').fill('Northwind deals');
+    await dlg.getByRole('button', { name: 'Add condition' }).click();
+    await choose(dlg, 'Field 1', /^Account/);
+    const value = dlg.getByRole('combobox', { name: 'Value 1' });
+    await value.fill('north');
+    // The search is debounced: the list narrows once the server answered for "north".
+    await expect.poll(() => page.getByRole('option').allTextContents()).toEqual(['Northwind Traders']);
+    await e.shot(page, 'studio-view-reference-filter');
+    await page.getByRole('option', { name: 'Northwind Traders' }).click();
+    expect(await value.inputValue()).toBe('Northwind Traders');
+    await dlg.getByRole('button', { name: 'Save view' }).click();
+    await applyDeploy(/adds list view opportunity\.northwind_deals/);
+    const view = (await e.t.api('GET', '/api/metadata')).json().views.find((v: { object: string; name: string }) => v.object === 'opportunity' && v.name === 'northwind_deals');
+    expect(view.filter).toEqual({ account: north });
+
+    // Opened again, the saved id reads as the account's name.
+    await page.getByRole('button', { name: 'Edit list view Northwind deals' }).click();
+    const again = page.getByRole('dialog', { name: /List view Northwind deals/ });
+    await expect.poll(() => again.getByRole('combobox', { name: 'Value 1' }).inputValue()).toBe('Northwind Traders');
+    await again.getByRole('button', { name: 'Cancel' }).click();
+
+    // The view shows only that account's opportunities.
+    await page.goto('/app/opportunity?view=northwind_deals');
+    await expect.poll(() => page.getByText('Northwind renewal').first().isVisible()).toBe(true);
+    expect(await page.getByText('Southwind pilot').count()).toBe(0);
+
+    // At phone width the picker and its list fit the screen.
+    const phone = await e.page({ viewport: PHONE });
+    await phone.page.goto('/studio/objects/opportunity/views');
+    await phone.page.getByRole('button', { name: 'Edit list view Northwind deals' }).click();
+    const pv = phone.page.getByRole('combobox', { name: 'Value 1' });
+    await expect.poll(() => pv.inputValue()).toBe('Northwind Traders');
+    await pv.fill('wind');
+    await phone.page.getByRole('option', { name: 'Southwind Shipping' }).waitFor();
+    await e.shot(phone.page, 'studio-phone-reference-filter');
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+  }, 90_000);
+
   it('shows the problems of an invalid package instead of deploying it', async () => {
     await page.goto('/studio/packages');
     const bad = { package: { name: 'shop', version: '1.0.0' }, objects: [{ name: 'order_note', label: 'Order note', fields: [{ name: 'total', type: 'integer', default: 'lots' }] }] };

@@ -14,12 +14,12 @@ import Close from '@mui/icons-material/Close';
 import type { FieldDef, JsonLogic, JsonValue, ValidationRule } from '../../../metadata/types.ts';
 import type { CrmRecord } from '../api/types.ts';
 import { useMe } from '../api/hooks.ts';
+import { ReferencePicker } from '../app/list/ReferencePicker.tsx';
 import { putRule } from './customBundle.ts';
 import { fieldLabel, valueKind } from './fieldTypes.ts';
 import { FieldPicker } from './FieldPicker.tsx';
 import { nameFromLabel, nameProblem } from './names.ts';
 import { PageHeader } from './PageHeader.tsx';
-import { RecordPicker } from './RecordPicker.tsx';
 import {
   OPERATOR_LABELS, describeRule, emptyGroup, fromJsonLogic, operandShape, operatorsFor, ruleProblems, toJsonLogic, usesPrevious,
   type Condition, type Group, type Operand, type RuleNode,
@@ -156,7 +156,8 @@ function Tester({ object, meta, when, message }: { object: StudioObject; meta: S
         Pick a {object.label.toLowerCase()} and see whether the rule would refuse saving it. Optionally change one field first, as an edit would.
       </Typography>
       <Stack spacing={2}>
-        <RecordPicker object={object} label="Test record" value={record} onChange={setRecord} />
+        <ReferencePicker to={object.name} label="Test record" value={record?.id ?? null} known={record} sort="-updatedAt"
+          onChange={(_id, r) => setRecord(r)} sx={{ minWidth: 220 }} />
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'flex-start' }}>
           <FieldPicker label="Change field" value={changeField} fields={fields} emptyLabel="No change" onChange={(n) => { setChangeField(n); setChangeValue(undefined); }} />
           {changeField && <ValueInput label="To" field={object.fields.find((f) => f.name === changeField)} value={changeValue} onChange={setChangeValue} />}

@@ -1,7 +1,11 @@
-/** A value typed by its field: a picklist's options, yes/no, a number, a date, a record, or text. */
+/**
+ * A value typed by its field: a picklist's options, yes/no, a number, a date, text, or a record
+ * picked by its name (the app's ReferencePicker: an admin never pastes an id).
+ */
 import { useState } from 'react';
 import { Checkbox, FormControlLabel, FormGroup, FormLabel, MenuItem, TextField, type SxProps, type Theme } from '@mui/material';
 import type { FieldDef, JsonValue } from '../../../metadata/types.ts';
+import { ReferencePicker } from '../app/list/ReferencePicker.tsx';
 import { effectiveType, NUMBER_TYPES } from './fieldTypes.ts';
 
 export interface ValueInputProps {
@@ -32,6 +36,15 @@ export function ValueInput({ label, field, value, onChange, specials = {}, size 
   const specialItems = Object.entries(specials);
   const [free, setFree] = useState(false);
   const style: SxProps<Theme> = { minWidth: 160, ...sx };
+
+  // A record is chosen by its name, never typed as an id; the specials are offered above it.
+  // One record only: no builder offers "is one of" for a reference (filterModel, ruleModel).
+  if (field?.type === 'reference' && !multiple) {
+    return (
+      <ReferencePicker to={field.to} label={label} value={typeof value === 'string' && value ? value : null}
+        onChange={(id) => onChange(id ?? undefined)} specials={specials} size={size} sx={{ minWidth: 240, ...sx } as SxProps<Theme>} helperText={helperText} />
+    );
+  }
 
   if (multiple && options) {
     const chosen = Array.isArray(value) ? value.map(String) : [];
