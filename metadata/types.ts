@@ -46,6 +46,8 @@ interface FieldCommon {
 export interface TextField extends FieldCommon {
   type: 'text' | 'longtext' | 'richtext' | 'email' | 'phone' | 'url';
   maxLength?: number;
+  /** Whether text search (`q`) looks into it; by default only name, email, phone and code fields. */
+  searchable?: boolean;
 }
 export interface IntegerField extends FieldCommon { type: 'integer'; min?: number; max?: number }
 export interface NumberField extends FieldCommon {

@@ -1,7 +1,7 @@
 /**
  * The field editor: every field type of CONTRACT §3 with its options — picklist values
  * (reorderable), reference target and delete rule, formula and roll-up builders, limits —
- * plus default, required, unique, external id, help text and personal data. Save deploys.
+ * plus default, required, unique, external id, text search, help text and personal data. Save deploys.
  */
 import { useMemo, useState, type FormEvent } from 'react';
 import {
@@ -13,6 +13,7 @@ import {
   FIELD_TYPES, FORMULA_RETURN_TYPES, type FieldDef, type FieldType, type FormulaReturnType, type JsonLogic, type JsonValue,
   type OnDelete, type PackageBundle,
 } from '../../../metadata/types.ts';
+import { canFlagSearchable, isSearchField, searchedByDefault } from '../../../metadata/search-fields.ts';
 import { putField, putLayout, type Deployed } from './customBundle.ts';
 import { TYPE_GROUPS, TYPE_INFO, fieldLabel, isComputed } from './fieldTypes.ts';
 import { FormulaBuilder } from './FormulaBuilder.tsx';
@@ -72,6 +73,8 @@ export function FieldEditor({ object, meta, field, onClose }: { object: StudioOb
   const [unique, setUnique] = useState(!!field?.unique);
   const [externalId, setExternalId] = useState(!!field?.externalId);
   const [pii, setPii] = useState(!!field?.pii);
+  // Found by text search: the field's own say, else what the default rule gives it.
+  const [searchable, setSearchable] = useState(field ? isSearchField(field, object.nameField) : false);
   const [def, setDef] = useState<JsonValue | undefined>(field?.default);
   const [maxLength, setMaxLength] = useState(str(f?.maxLength as number | undefined));
   const [min, setMin] = useState(str(f?.min as number | undefined));
@@ -111,6 +114,11 @@ export function FieldEditor({ object, meta, field, onClose }: { object: StudioOb
     if (unique && !isComputed({ type }) && type !== 'boolean') out.unique = true;
     if (externalId && TEXT_TYPES.has(type)) out.externalId = true;
     if (pii) out.pii = true;
+    if (canFlagSearchable(type)) {
+      // Only what differs from the default is written, so the default can evolve.
+      const byDefault = searchedByDefault({ ...(out as unknown as FieldDef) }, object.nameField);
+      if (searchable !== byDefault) out.searchable = searchable;
+    }
     if (def !== undefined && def !== '' && !NO_DEFAULT.has(type) && !(Array.isArray(def) && !def.length)) out.default = def;
     const n = (k: string, s: string) => { const v = numOrUndef(s); if (v !== undefined) out[k] = v; };
     if (TEXT_TYPES.has(type)) n('maxLength', maxLength);
@@ -265,6 +273,7 @@ export function FieldEditor({ object, meta, field, onClose }: { object: StudioOb
               {!isComputed({ type }) && <FormControlLabel control={<Checkbox checked={required} onChange={(e) => setRequired(e.target.checked)} />} label="Required" />}
               {!isComputed({ type }) && type !== 'boolean' && <FormControlLabel control={<Checkbox checked={unique} onChange={(e) => setUnique(e.target.checked)} />} label="Unique" />}
               {TEXT_TYPES.has(type) && <FormControlLabel control={<Checkbox checked={externalId} onChange={(e) => setExternalId(e.target.checked)} />} label="External ID (for imports)" />}
+              {canFlagSearchable(type) && <FormControlLabel control={<Checkbox checked={searchable} onChange={(e) => setSearchable(e.target.checked)} />} label="Found by text search" />}
               <FormControlLabel control={<Checkbox checked={pii} onChange={(e) => setPii(e.target.checked)} />} label="Personal data (erased on a GDPR request)" />
               {isNew && hasLayout && <FormControlLabel control={<Checkbox checked={place} onChange={(e) => setPlace(e.target.checked)} />} label="Show it on the record page" />}
             </FormGroup>

@@ -75,6 +75,19 @@ describe('search indexes', () => {
     expect(Object.keys(await trigramIndexes()).sort()).toEqual(['email', 'number', 'phone']);
   });
 
+  it('a text field marked searchable joins, a key field marked searchable: false leaves', async () => {
+    const o = customer();
+    o.fields[5] = { name: 'city', type: 'text', searchable: true };
+    o.fields[1] = { name: 'email', type: 'email', searchable: false };
+    await deployBundle(knex, bundle('shop', '1.0.0', [o]));
+    expect(Object.keys(await trigramIndexes()).sort()).toEqual(['city', 'code', 'name', 'phone']);
+    const reg = await loadRegistry(knex);
+    expect(searchFields(reg.objects[0]).map((f) => f.name)).toEqual(['name', 'phone', 'code', 'city']);
+    // Back to the default: the index follows.
+    await deployBundle(knex, bundle('shop', '1.1.0', [customer()]));
+    expect(Object.keys(await trigramIndexes()).sort()).toEqual(['code', 'email', 'name', 'phone']);
+  });
+
   it('follows the field through a rename, a type change away from text and back, removal and restore', async () => {
     await deployBundle(knex, bundle('shop', '1.0.0', [customer()]));
     await knex.withSchema('crm').table('customer').insert([{ name: 'A', code: '12' }, { name: 'B', code: '7' }]);

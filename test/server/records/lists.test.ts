@@ -160,6 +160,13 @@ describe('sort, fields, expand and search', () => {
     expect(await search('100%')).toEqual([]); // % is literal, not a wildcard
     expect(await search('   ')).toEqual(['Beta', 'alpha', 'alphabet', 'gamma']);
   });
+
+  it('finds a lead by its company (crm-core marks lead.company searchable) but not by its street', async () => {
+    const lead = await t.api('POST', '/api/records/lead', { last_name: 'Quist', company: 'Quuxbridge Holdings', street: '12 Zorbalane', email: 'quist@quux.example' });
+    expect(lead.statusCode).toBe(201);
+    expect((await list(t, 'lead', { q: 'quuxbridge', fields: 'last_name' })).data.map((r) => r.last_name)).toEqual(['Quist']);
+    expect((await list(t, 'lead', { q: 'zorbalane', fields: 'last_name' })).data).toEqual([]);
+  });
 });
 
 describe('cursor pagination', () => {
