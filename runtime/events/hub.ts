@@ -206,7 +206,7 @@ export class EventHub {
     this.recent.add(event.id);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
     this.lastId = Math.max(this.lastId ?? 0, event.id);
-    for (const listener of [...this.listeners]) {
+    for (const listener of Array.from(this.listeners)) {
       try {
         listener(event);
       } catch (err) {

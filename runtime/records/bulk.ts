@@ -290,12 +290,16 @@ async function createMany(run: Run, items: Item[]): Promise<void> {
     // write is held (not left unhandled) until the preparation is done.
     const writing = writeChunk(run, ready, written).then(() => null, (error: unknown) => ({ error }));
     let next: Pending[] = [];
+    let prepared: { error: unknown } | null = null;
     try {
       next = await prepareChunk(run, items.slice(start + INSERT_CHUNK, start + 2 * INSERT_CHUNK));
-    } finally {
-      const failed = await writing;
-      if (failed) throw failed.error;
+    } catch (error) {
+      prepared = { error };
     }
+    // A failed write wins over a failed preparation: it is the one that rolls back.
+    const failed = await writing;
+    if (failed) throw failed.error;
+    if (prepared) throw prepared.error;
     ready = next;
   }
   // Every parent the new rows point at, refreshed once for the whole batch.

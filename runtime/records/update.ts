@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
-import { forbidden, StrataError } from '../errors.ts';
+import { forbidden } from '../errors.ts';
 import { objectOf, type RecordContext } from './context.ts';
 import { checkOwner } from './owner.ts';
 import { sameValue } from './same.ts';

@@ -26,7 +26,7 @@ export function accessValue(kind: AccessKind, filter?: RecordFilter): RecordAcce
 
 /** Sets one action of one object; an object with no access at all leaves the role. */
 export function setAccess(role: RoleDef, object: string, action: RecordAction | 'create', value: RecordAccess | boolean): RoleDef {
-  const perm: ObjectPermission = { ...(role.objects[object] ?? {}) };
+  const perm: ObjectPermission = { ...role.objects[object] };
   if (action === 'create') perm.create = !!value;
   else perm[action] = value as RecordAccess;
   const objects = { ...role.objects, [object]: perm };
@@ -37,7 +37,7 @@ export function setAccess(role: RoleDef, object: string, action: RecordAction | 
 
 /** Sets a field's access; `edit` is the default and is not written. */
 export function setFieldAccess(role: RoleDef, object: string, field: string, access: FieldAccess): RoleDef {
-  const fields = { ...(role.fields ?? {}) };
+  const fields = { ...role.fields };
   const key = `${object}.${field}`;
   if (access === 'edit') delete fields[key];
   else fields[key] = access;

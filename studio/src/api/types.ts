@@ -6,7 +6,7 @@
  */
 import type { FieldDef, LayoutDef, ObjectDef, ReportDef, RoleDef, ViewDef, DashboardDef } from '../../../metadata/types.ts';
 import type {
-  CurrentUser, HistoryEntry, Metadata as ApiMetadata, ObjectDefinition, User as ApiUser,
+  CurrentUser, Metadata as ApiMetadata, ObjectDefinition, User as ApiUser,
 } from './openapi-types.ts';
 
 export type { FieldDef, LayoutDef, ObjectDef, ViewDef, RoleDef, ReportDef, DashboardDef };

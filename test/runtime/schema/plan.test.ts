@@ -218,7 +218,7 @@ describe('planDeploy: objects', () => {
       const o = objectIn(b, 'account');
       o.name = 'customer';
       o.renamedFrom = 'account';
-      fieldIn(b, 'order', 'account').type === 'reference' && Object.assign(fieldIn(b, 'order', 'account'), { to: 'customer' });
+      if (fieldIn(b, 'order', 'account').type === 'reference') Object.assign(fieldIn(b, 'order', 'account'), { to: 'customer' });
       b.objects!.find((x) => x.name === 'order')!.nameField = 'order';
     });
     const p = plan(reg, renamed);
@@ -262,7 +262,7 @@ describe('planDeploy: objects', () => {
     expect(ofKind(p.steps, 'removeElement').map((s) => s.name)).toContain('order.all');
     // The other package re-deploying with the new names changes nothing.
     const extra2 = edit(extra, (b) => {
-      fieldIn(b, 'account', 'order_count').type === 'rollup' && Object.assign(fieldIn(b, 'account', 'order_count'), { of: 'purchase.account' });
+      if (fieldIn(b, 'account', 'order_count').type === 'rollup') Object.assign(fieldIn(b, 'account', 'order_count'), { of: 'purchase.account' });
       Object.assign(fieldIn(b, 'account', 'order_qty'), { of: 'purchase.account' });
       Object.assign(fieldIn(b, 'ticket', 'order'), { to: 'purchase' });
       b.views![0].object = 'purchase';

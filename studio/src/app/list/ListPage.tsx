@@ -169,7 +169,8 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
   useEffect(() => { setSelection({}); }, [paramsKey]);
   const selected = records.filter((r) => selection[r.id]);
 
-  const loadMore = useCallback(() => { void list.fetchNextPage(); }, [list.fetchNextPage]);
+  const { fetchNextPage } = list;
+  const loadMore = useCallback(() => { void fetchNextPage(); }, [fetchNextPage]);
   const onSort = (key: string) => setSort(sort[0] === key ? [`-${key}`] : [key]);
 
   const current = { columns, filter, sort, type: layout, groupBy: layout === 'kanban' ? groupBy : undefined };

@@ -280,7 +280,7 @@ export function RecordTable(props: RecordTableProps) {
                     <TableCell padding="checkbox" data-cell={`${vi.index}:0`}>
                       <Checkbox
                         size="small" checked={selected} onChange={row.getToggleSelectedHandler()}
-                        slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, ...{ 'data-focus': '' } } }}
+                        slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, 'data-focus': '' } }}
                       />
                     </TableCell>
                   )}
