@@ -23,6 +23,9 @@ import { InlineEdit, type EditEnd } from './InlineEdit.tsx';
 import { getRecord, replaceInLists } from './listApi.ts';
 import type { ListMeta } from './useListMeta.ts';
 
+// Marks the cell's focus target; typed aside because MUI's slot props do not list data-* attributes.
+const DATA_FOCUS: Record<string, string> = { 'data-focus': '' };
+
 const ROW_HEIGHT = 44;
 const HEAD_HEIGHT = 44;
 const SELECT_WIDTH = 52;
@@ -280,7 +283,7 @@ export function RecordTable(props: RecordTableProps) {
                     <TableCell padding="checkbox" data-cell={`${vi.index}:0`}>
                       <Checkbox
                         size="small" checked={selected} onChange={row.getToggleSelectedHandler()}
-                        slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, 'data-focus': '' } }}
+                        slotProps={{ input: { 'aria-label': `Select ${title}`, tabIndex: active.row === vi.index && active.col === 0 ? 0 : -1, ...DATA_FOCUS } }}
                       />
                     </TableCell>
                   )}
