@@ -4,7 +4,7 @@
  */
 import { isComputedField } from '../../metadata/record-schema.ts';
 import { SYSTEM_FIELDS, type FieldDef, type FormulaField } from '../../metadata/types.ts';
-import { getCompiled, formulaOrder, isTruthy } from '../expressions/index.ts';
+import { getCompiled, formulaOrder, isTruthy } from '../../metadata/expressions/index.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
 import type { AccessPolicy } from '../security/access.ts';

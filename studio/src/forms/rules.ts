@@ -2,7 +2,7 @@
  * The object's JSON Logic in the browser, for instant feedback: validation rules checked as
  * people type (the server checks them again on save and stays the authority), and formulas
  * previewed before saving. json-logic-js interprets (no eval, so the page's CSP holds), with
- * Strata's additions (runtime/expressions/compile.ts) added as operations.
+ * Strata's additions (metadata/expressions/compile.ts) added as operations.
  */
 import * as jsonLogic from 'json-logic-js';
 import type { FieldDef, FormulaField, JsonLogic, ObjectDef, ValidationRule } from '../../../metadata/types.ts';

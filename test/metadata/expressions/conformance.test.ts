@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileExpression, getCompiled, type ExpressionData } from '../../../runtime/expressions/index.ts';
+import { compileExpression, getCompiled, type ExpressionData } from '../../../metadata/expressions/index.ts';
 import type { JsonLogic } from '../../../metadata/types.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

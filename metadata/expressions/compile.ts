@@ -43,7 +43,7 @@
  * empty field is empty rather than NaN. Literal bad units and wrong argument counts fail at
  * compile time.
  */
-import type { JsonLogic } from '../../metadata/types.ts';
+import type { JsonLogic } from '../types.ts';
 import { Compiler, Fn } from './compiler.ts';
 import { ExpressionError } from './error.ts';
 import { HELPERS } from './operators/helpers.ts';
