@@ -6,3 +6,5 @@ export {
 export { getCompiled, clearExpressionCache, expressionCacheSize, canonicalJson } from './cache.ts';
 export { expressionFields, formulaOrder, FormulaCycleError, ANY_FIELD, type FormulaLike } from './dependencies.ts';
 export { expressionProblems, type ExpressionProblem } from './check.ts';
+export { interpretExpression, getInterpreted } from './interpret.ts';
+export { computeFormulaValues, formulaValue, inYearRange, type FormulaContext } from './formulas.ts';
