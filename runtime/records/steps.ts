@@ -2,7 +2,7 @@
  * The pure steps of a write, in the order the pipeline runs them:
  * checkInput (400) → applyDefaults → computeFormulas → validateRecord (422).
  */
-import { isComputedField } from '../../metadata/record-schema.ts';
+import { isComputedField, isDate, isUuid } from '../../metadata/record-schema.ts';
 import { SYSTEM_FIELDS, type FieldDef } from '../../metadata/types.ts';
 import { computeFormulaValues, getCompiled, inYearRange, isTruthy } from '../../metadata/expressions/index.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
@@ -50,7 +50,7 @@ export function checkInput(object: DeployedObject, input: unknown, access: Acces
   validate(values);
   const problems = classify(object, validate.errors);
   malformed.push(...problems.malformed);
-  if (ownerId !== undefined && (typeof ownerId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ownerId))) {
+  if (ownerId !== undefined && (typeof ownerId !== 'string' || !isUuid(ownerId))) {
     malformed.push({ field: 'ownerId', code: 'type', message: 'must be a user id' });
   }
   if (malformed.length) throw new StrataError(400, 'invalid_record', 'The record has fields that are unknown, read-only or of the wrong type', [...malformed, ...problems.invalid]);
@@ -127,7 +127,6 @@ function normalizeInput(object: DeployedObject, values: Values): FieldProblem[] 
 }
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** An ISO 8601 date-time with a zone → its instant as ISO UTC; undefined when not one. */
 export function isoDatetime(v: string): string | undefined {
@@ -136,16 +135,6 @@ export function isoDatetime(v: string): string | undefined {
   if (Number.isNaN(d.getTime())) return undefined;
   const iso = d.toISOString();
   return inYearRange(iso) ? iso : undefined;
-}
-
-/** `YYYY-MM-DD`, a real day from year 1 to 9999. */
-export function isDate(v: string): boolean {
-  const m = DATE_RE.exec(v);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate(); // days in that month of a leap year
-  return d <= (mo === 2 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 28 : days);
 }
 
 /** Links a browser can follow: http(s) only, so `javascript:` never becomes a clickable link. */
