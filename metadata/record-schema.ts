@@ -33,6 +33,25 @@ export interface JsonSchema {
 export const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const PHONE_PATTERN = '^[+]?[0-9 ().\\-/]{3,40}([ ]?(x|ext\\.?)[ ]?[0-9]{1,6})?$';
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID_RE = new RegExp(UUID_PATTERN);
+
+/** A record id (a UUID, either case): what a reference, an owner or a record id must be. */
+export function isUuid(v: string): boolean {
+  return UUID_RE.test(v);
+}
+
+/** A real calendar day in years 1–9999 (PostgreSQL's and JavaScript's common range). */
+export function isCalendarDay(y: number, m: number, d: number): boolean {
+  if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+}
+
+/** `YYYY-MM-DD`, a real calendar day in years 1–9999 (what the API accepts for dates). */
+export function isDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  return !!m && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
+}
 
 /** Fields the server computes: never accepted as input. */
 export function isComputedField(f: FieldDef): boolean {

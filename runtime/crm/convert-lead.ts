@@ -17,6 +17,7 @@ import { createRecord } from '../records/create.ts';
 import { loadRow } from '../records/load.ts';
 import { toRecord, type ApiRecord } from '../records/serialize.ts';
 import { updateRecord } from '../records/update.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 export interface ConvertLeadOptions {
   /** Open an opportunity too (default true). */
@@ -44,7 +45,6 @@ export interface ConvertLeadResult {
 
 type Values = Record<string, unknown>;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const OPTION_KEYS = new Set(['createOpportunity', 'opportunityName', 'amount', 'closeDate', 'accountId', 'contactId']);
 
@@ -75,7 +75,7 @@ export function parseConvertOptions(body: unknown): ConvertLeadOptions {
   for (const k of ['accountId', 'contactId'] as const) {
     const v = b[k];
     if (v === undefined || v === null || v === '') continue;
-    if (typeof v !== 'string' || !UUID_RE.test(v)) problems.push({ field: k, code: 'type', message: 'must be a record id' });
+    if (typeof v !== 'string' || !isUuid(v)) problems.push({ field: k, code: 'type', message: 'must be a record id' });
     else out[k] = v.toLowerCase();
   }
   if (problems.length) throw badRequest('The conversion options are not valid', problems);

@@ -17,6 +17,7 @@
  * invalid_path, invalid_filter, invalid_rollup, invalid_related_list, invalid_default,
  * invalid_scale, invalid_range, invalid_autonumber_format, invalid_bucket, invalid_aggregate,
  * not_a_picklist, read_only_field, rename_collision, formula_cycle, missing_function,
+ * too_deep and invalid_expression (an expression the engine would refuse),
  * invalid_dependency (semantic). load.ts adds file-level codes.
  */
 import { Checker } from './validate/checker.ts';

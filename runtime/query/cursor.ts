@@ -16,7 +16,8 @@ import { QueryError } from './errors.ts';
 import type { ValueKind } from './context.ts';
 import { sortSignature, type SortKey } from './sort.ts';
 import { FALSE, frag, junction, type SqlFragment } from './sql.ts';
-import { isDate, isInt8Text, isNumericText, isSafeString, isUuid, normalizeDatetime } from './values.ts';
+import { isDate, isUuid } from '../../metadata/record-schema.ts';
+import { isInt8Text, isNumericText, isSafeString, normalizeDatetime } from './values.ts';
 
 /** Column aliases of the hidden sort-key columns (`_k0`…); no field name starts with `_`. */
 export const KEY_PREFIX = '_k';

@@ -25,9 +25,8 @@ import { KIND_SQL_TYPE } from './context.ts';
 import { childPath, indexPath, quote, QueryError, type QueryErrorCode, type QueryIssue } from './errors.ts';
 import { isIssue, JoinPlan, resolvePath, type ResolvedColumn } from './joins.ts';
 import { FALSE, frag, junction, TRUE, whereFragment, type SqlBinding, type SqlFragment } from './sql.ts';
-import {
-  escapeLike, isDate, isFiniteNumber, isInteger, isSafeString, isUuid, normalizeDatetime, todayUtc,
-} from './values.ts';
+import { isDate, isUuid } from '../../metadata/record-schema.ts';
+import { escapeLike, isFiniteNumber, isInteger, isSafeString, normalizeDatetime, todayUtc } from './values.ts';
 
 /** Nesting of and / or / not. */
 export const MAX_DEPTH = 32;

@@ -2,31 +2,11 @@
  * Value checks shared by filters and cursors. Anything that reaches a binding has passed one
  * of these, so PostgreSQL never sees a value it cannot parse (that would be a 500, not a 400).
  */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: string): boolean {
-  return UUID.test(v);
-}
+import { isCalendarDay } from '../../metadata/record-schema.ts';
 
 /** PostgreSQL rejects NUL in text, so a string carrying one would fail in the database. */
 export function isSafeString(v: unknown): v is string {
   return typeof v === 'string' && !v.includes('\u0000');
-}
-
-function daysIn(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
-}
-
-function validYmd(y: number, m: number, d: number): boolean {
-  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
-}
-
-/** `YYYY-MM-DD`, a real calendar day in years 1–9999 (what the API accepts for dates). */
-export function isDate(v: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  return !!m && validYmd(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
@@ -40,7 +20,7 @@ export function normalizeDatetime(v: string): string | null {
   const m = DATETIME.exec(v);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac, zone] = m;
-  if (!validYmd(Number(y), Number(mo), Number(d))) return null;
+  if (!isCalendarDay(Number(y), Number(mo), Number(d))) return null;
   if (h === undefined) return `${y}-${mo}-${d}T00:00:00Z`;
   if (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59)) return null;
   if (zone && zone !== 'Z' && zone !== 'z') {

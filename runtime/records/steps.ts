@@ -2,11 +2,11 @@
  * The pure steps of a write, in the order the pipeline runs them:
  * checkInput (400) → applyDefaults → computeFormulas → validateRecord (422).
  */
-import { isComputedField } from '../../metadata/record-schema.ts';
-import { SYSTEM_FIELDS, type FieldDef, type FormulaField } from '../../metadata/types.ts';
-import { getCompiled, formulaOrder, isTruthy } from '../expressions/index.ts';
+import { isComputedField, isDate, isUuid } from '../../metadata/record-schema.ts';
+import { SYSTEM_FIELDS, type FieldDef } from '../../metadata/types.ts';
+import { computeFormulaValues, getCompiled, inYearRange, isTruthy } from '../../metadata/expressions/index.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
-import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
+import type { DeployedObject } from '../metadata/deployed.ts';
 import type { AccessPolicy } from '../security/access.ts';
 import type { Caller } from './context.ts';
 import { classify, inputValidator } from './schema-validators.ts';
@@ -50,7 +50,7 @@ export function checkInput(object: DeployedObject, input: unknown, access: Acces
   validate(values);
   const problems = classify(object, validate.errors);
   malformed.push(...problems.malformed);
-  if (ownerId !== undefined && (typeof ownerId !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ownerId))) {
+  if (ownerId !== undefined && (typeof ownerId !== 'string' || !isUuid(ownerId))) {
     malformed.push({ field: 'ownerId', code: 'type', message: 'must be a user id' });
   }
   if (malformed.length) throw new StrataError(400, 'invalid_record', 'The record has fields that are unknown, read-only or of the wrong type', [...malformed, ...problems.invalid]);
@@ -127,12 +127,6 @@ function normalizeInput(object: DeployedObject, values: Values): FieldProblem[] 
 }
 
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Years PostgreSQL and JavaScript both read the same way. */
-function inYearRange(iso: string): boolean {
-  return /^\d{4}-/.test(iso) && !iso.startsWith('0000');
-}
 
 /** An ISO 8601 date-time with a zone → its instant as ISO UTC; undefined when not one. */
 export function isoDatetime(v: string): string | undefined {
@@ -141,16 +135,6 @@ export function isoDatetime(v: string): string | undefined {
   if (Number.isNaN(d.getTime())) return undefined;
   const iso = d.toISOString();
   return inYearRange(iso) ? iso : undefined;
-}
-
-/** `YYYY-MM-DD`, a real day from year 1 to 9999. */
-export function isDate(v: string): boolean {
-  const m = DATE_RE.exec(v);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(2000, mo, 0)).getUTCDate(); // days in that month of a leap year
-  return d <= (mo === 2 && !((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 28 : days);
 }
 
 /** Links a browser can follow: http(s) only, so `javascript:` never becomes a clickable link. */
@@ -189,61 +173,9 @@ export function applyDefaults(object: DeployedObject, values: Values, user: Call
   return out;
 }
 
-function formulaFields(object: DeployedObject): Array<DeployedField & FormulaField> {
-  return object.fields.filter((f): f is DeployedField & FormulaField => f.type === 'formula');
-}
-
-const orderCache = new WeakMap<DeployedObject, Array<DeployedField & FormulaField>>();
-
-function toReturnType(f: FormulaField, v: unknown): unknown {
-  if (v === null || v === undefined) return null;
-  switch (f.returns) {
-    case 'text': return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    case 'boolean': return isTruthy(v);
-    case 'date': case 'datetime': {
-      if (typeof v !== 'string') return null;
-      const d = new Date(v);
-      if (Number.isNaN(d.getTime())) return null;
-      const iso = d.toISOString();
-      // Out of PostgreSQL's range the column could not take it: empty, not a failed save.
-      if (!inYearRange(iso)) return null;
-      return f.returns === 'date' ? iso.slice(0, 10) : iso;
-    }
-    default: {
-      const n = typeof v === 'number' ? v : Number(v);
-      if (!Number.isFinite(n)) return null;
-      if (f.returns === 'integer') return Number.isSafeInteger(Math.round(n)) ? Math.round(n) : null;
-      const scale = f.scale ?? (f.returns === 'currency' || f.returns === 'percent' ? 2 : undefined);
-      if (scale === undefined) return n;
-      // The column is numeric(18, scale): a result it cannot hold is empty.
-      if (Math.abs(n) >= 10 ** (18 - scale)) return null;
-      return Math.round(n * 10 ** scale) / 10 ** scale;
-    }
-  }
-}
-
-/** Computes every formula field from the record, formulas that read formulas after them. */
+/** Computes every formula field from the record, formulas that read formulas after them (metadata/expressions/formulas.ts, shared with the studio's form). */
 export function computeFormulas(object: DeployedObject, record: Values, context: { user: Caller; previous?: Values }): Values {
-  let order = orderCache.get(object);
-  if (!order) {
-    order = formulaOrder(formulaFields(object).map((f) => ({ ...f, name: f.name, expression: f.expression }))) as Array<DeployedField & FormulaField>;
-    orderCache.set(object, order);
-  }
-  if (!order.length) return record;
-  const data: Values = { ...record, $user: { id: context.user.id, email: context.user.email }, $previous: context.previous ?? {} };
-  const out = { ...record };
-  for (const f of order) {
-    let v: unknown;
-    try {
-      v = getCompiled(f.expression)(data);
-    } catch {
-      v = null; // a formula that fails on this record's values is empty, never a failed save
-    }
-    const value = toReturnType(f, v);
-    out[f.name] = value;
-    data[f.name] = value;
-  }
-  return out;
+  return computeFormulaValues(object.fields, record, { user: { id: context.user.id, email: context.user.email }, previous: context.previous }, getCompiled);
 }
 
 function decimals(n: number): number {

@@ -17,7 +17,6 @@ export interface Conversion {
 /** An SQL expression over one row of the object's table, with its bindings. */
 export interface ValueExpr { sql: string; bindings: SqlValue[] }
 
-const TEXT_TYPES = new Set(['text', 'longtext', 'richtext', 'email', 'phone', 'url', 'picklist', 'autonumber']);
 // knex expands array bindings into lists, so arrays travel as one JSON text binding.
 const JSON_TEXT_ARRAY = `ARRAY(SELECT jsonb_array_elements_text(?::jsonb))`;
 const EMAIL_RE = '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$';
@@ -226,8 +225,4 @@ export function conversion(from: FieldDef, to: FieldDef): Conversion | undefined
     return cleared();
   }
   return { using, usingBindings, checks };
-}
-
-export function isTextType(type: string): boolean {
-  return TEXT_TYPES.has(type);
 }

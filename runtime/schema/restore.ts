@@ -18,6 +18,7 @@ import { addForeignKey, addUnique } from './apply.ts';
 import { reconcileSearchIndexes } from './search-index.ts';
 import { countRecords } from './steps.ts';
 import type { Actor } from './deploy.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 export type { Actor };
 
@@ -53,7 +54,6 @@ interface BinRow {
 }
 
 const COLUMNS = 'id, kind, object, name, stored_as, definition, package, removed_at, removed_by, restored_at';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toEntry(r: BinRow): BinEntry {
   const base: BinBase = {
@@ -161,7 +161,7 @@ async function restoreObject(trx: Knex.Transaction, entry: BinEntry & { kind: 'o
  * was restored already or when its name (or what it needs) is not free now.
  */
 export async function restoreFromBin(knex: Knex, binId: string, actor?: Actor): Promise<RestoreResult> {
-  if (!UUID.test(binId)) throw notFound(`Nothing in the recycle bin has id ${binId}`);
+  if (!isUuid(binId)) throw notFound(`Nothing in the recycle bin has id ${binId}`);
   return knex.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [LOCKS.deploy]);
     const { rows } = await trx.raw(`SELECT ${COLUMNS} FROM ${SYSTEM_SCHEMA}.recycle_bin WHERE id = ? FOR UPDATE`, [binId]);

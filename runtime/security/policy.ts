@@ -15,7 +15,7 @@ import type { Knex } from 'knex';
 import type { FieldAccess, RecordAccess, RoleDef } from '../../metadata/types.ts';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
-import { ANY_FIELD, expressionFields } from '../expressions/index.ts';
+import { ANY_FIELD, expressionFields } from '../../metadata/expressions/index.ts';
 import { compileFilter } from '../query/filter.ts';
 import { ROOT_ALIAS } from '../query/joins.ts';
 import { fullAccess, type AccessPolicy, type RecordAction, type RowCondition } from './access.ts';

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import jsonLogic from 'json-logic-js';
-import { compileExpression, type ExpressionData } from '../../runtime/expressions/index.ts';
+import { compileExpression, type ExpressionData } from '../../metadata/expressions/index.ts';
 import type { JsonLogic } from '../../metadata/types.ts';
 
 export interface BenchResult { name: string; ratio: number; target: number }

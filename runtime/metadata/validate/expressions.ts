@@ -1,7 +1,10 @@
 /**
- * JSON Logic expressions in metadata (formulas, validation rules, workflow conditions): the
+ * JSON Logic expressions in metadata (formulas, validation rules, workflow conditions): that
+ * the engine accepts them (known operators, a bounded depth, right argument counts) and the
  * fields they read.
  */
+import { expressionProblems, isTooDeep } from '../../../metadata/expressions/index.ts';
+import type { JsonLogic } from '../../../metadata/types.ts';
 import type { Checker } from './checker.ts';
 import { isObj, str } from './json.ts';
 import type { Json } from './json.ts';
@@ -13,6 +16,8 @@ const SCOPED_OPERATORS = new Set(['map', 'filter', 'reduce', 'all', 'none', 'som
 /** `{"var": …}` uses in a JSON Logic expression, with their JSON pointers. */
 export function expressionVars(expr: unknown, path: string): Array<{ name: string; path: string }> {
   const found: Array<{ name: string; path: string }> = [];
+  // Too deep is reported by checkExpression; walking it could overflow the stack.
+  if (isTooDeep(expr)) return found;
   const walk = (node: unknown, at: string): void => {
     if (Array.isArray(node)) { node.forEach((item, i) => walk(item, pointer(at, i))); return; }
     if (!isObj(node)) return;
@@ -35,8 +40,15 @@ export function expressionVars(expr: unknown, path: string): Array<{ name: strin
   return found;
 }
 
-/** Every `{"var": "field"}` names a field (or system field) of the object. */
+/**
+ * The engine accepts the expression (an unknown operator such as `pg_sleep` would otherwise
+ * deploy and quietly give null), and every `{"var": "field"}` names a field (or system field)
+ * of the object.
+ */
 export function checkExpression(c: Checker, object: Json, expr: unknown, path: string): void {
+  const problems = expressionProblems(expr as JsonLogic);
+  for (const p of problems) c.report(pointer(path, ...p.path), p.code, p.message);
+  if (problems.some((p) => p.code === 'too_deep')) return;
   for (const use of expressionVars(expr, path)) {
     // `$previous.field` is the stored value of a field on update (CONTRACT §3).
     const name = use.name.startsWith('$previous.') ? use.name.slice('$previous.'.length) : use.name;

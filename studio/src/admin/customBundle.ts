@@ -385,12 +385,6 @@ export function putLayout(bundle: PackageBundle, layout: LayoutDef): PackageBund
   return next;
 }
 
-export function removeLayout(bundle: PackageBundle, object: string, name: string): PackageBundle {
-  const next = clone(bundle);
-  next.layouts = (next.layouts ?? []).filter((l) => !(l.object === object && l.name === name));
-  return next;
-}
-
 export function putView(bundle: PackageBundle, view: ViewDef): PackageBundle {
   const next = clone(bundle);
   next.views = [...(next.views ?? []).filter((v) => !(v.object === view.object && v.name === view.name)), clone(view)];

@@ -14,21 +14,13 @@ import {
   type CustomValidator, type ErrorTransformer, type FormContextType, type RJSFSchema, type RJSFValidationError,
   type UiSchema, type ValidationData, type ValidatorType,
 } from '@rjsf/utils';
+import { isDate } from '../../../metadata/record-schema.ts';
 
 type Schema = RJSFSchema;
 type Values = Record<string, unknown>;
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})$/;
-
-function isDate(v: string): boolean {
-  const m = DATE_RE.exec(v);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
-}
 
 function isWebUrl(v: string): boolean {
   try {

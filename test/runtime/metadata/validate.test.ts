@@ -138,6 +138,31 @@ const cases: Case[] = [
   { name: 'vars inside map read the items, not the record', mutate: (b) => {
     b.objects[1].fields[5].expression = { reduce: [{ map: [{ var: 'amount' }, { var: 'x' }] }, { '+': [{ var: 'current' }, { var: 'accumulator' }] }, 0] };
   }, expected: [] },
+  // ── what the expression engine refuses (issue 11: `pg_sleep` deployed and gave null) ──
+  { name: 'unknown operators in a formula, a validation rule and a workflow condition', mutate: (b) => {
+    b.objects[1].fields[5].expression = { '+': [{ pg_sleep: [2] }, { var: 'amount' }] };
+    b.objects[1].validationRules[0].when = { and: [true, { eval: 'x' }] };
+    b.workflows[0].trigger.when = { '==': [{ var: 'paid' }, { system: ['rm'] }] };
+  }, expected: [`${O}/fields/5/expression/+/0/pg_sleep unknown_operator`, `${O}/validationRules/0/when/and/1/eval unknown_operator`,
+    '/workflows/0/trigger/when/==/1/system unknown_operator'] },
+  { name: 'an object of several keys is data, not an operation', mutate: (b) => {
+    b.objects[1].fields[5].returns = 'boolean';
+    b.objects[1].fields[5].expression = { in: [{ var: 'amount' }, [{ pg_sleep: 1, other: 2 }]] };
+  }, expected: [] },
+  { name: 'wrong argument count and a bad unit', mutate: (b) => {
+    b.objects[1].fields[5].expression = { round: [1, 2, 3] };
+    b.objects[1].validationRules[0].when = { '>': [{ date_diff: [{ var: 'order_date' }, '2024-01-01', 'weeks'] }, 3] };
+  }, expected: [`${O}/fields/5/expression invalid_expression`, `${O}/validationRules/0/when invalid_expression`] },
+  { name: 'a formula nested 5,000 levels deep', mutate: (b) => {
+    let e: unknown = { var: 'amount' };
+    for (let i = 0; i < 5000; i++) e = { '+': [e, 1] };
+    b.objects[1].fields[5].expression = e;
+  }, expected: [`${O}/fields/5/expression too_deep`] },
+  { name: 'a validation rule nested 5,000 levels deep', mutate: (b) => {
+    let e: unknown = true;
+    for (let i = 0; i < 5000; i++) e = { '!': [e] };
+    b.objects[1].validationRules[0].when = e;
+  }, expected: [`${O}/validationRules/0/when too_deep`] },
   { name: 'validation rule on unknown names', mutate: (b) => {
     b.objects[1].validationRules[0].field = 'ship_date';
     b.objects[1].validationRules[0].when.and[1]['!'].var = 'ship_date';

@@ -53,6 +53,36 @@ describe('formulas', () => {
   });
 });
 
+describe('formulas the engine would refuse are refused at deploy, with their path', () => {
+  const pkg = (expression: unknown) => ({
+    package: { name: 'probe', version: '1.0.0' },
+    objects: [{ name: 'probe', label: 'Probe', fields: [
+      { name: 'n', type: 'integer' },
+      { name: 'f', type: 'formula', returns: 'integer', expression },
+    ] }],
+  });
+
+  it('refuses an unknown operator (pg_sleep deployed and gave null before), dry run and apply alike', async () => {
+    for (const url of ['/api/metadata/deploy?dryRun=true', '/api/metadata/deploy']) {
+      const res = await t.api('POST', url, pkg({ '+': [{ var: 'n' }, { pg_sleep: [2] }] }));
+      expectProblem(res, 400, '/objects/0/fields/1/expression/+/1/pg_sleep', 'unknown_operator');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await t.api('GET', '/api/records/probe')).statusCode).toBe(404);
+  });
+
+  it('answers a formula nested 5,000 levels deep with a 400 naming the expression, not a 500', async () => {
+    // Written as text: the point is what the server does with it, not what our client can build.
+    const deep = '{"+":['.repeat(5000) + '{"var":"n"}' + ',1]}'.repeat(5000);
+    const body = JSON.stringify(pkg('DEEP')).replace('"DEEP"', deep);
+    const res = await t.api('POST', '/api/metadata/deploy', body);
+    expectProblem(res, 400, '/objects/0/fields/1/expression', 'too_deep');
+    // The server is still well: a sane formula deploys and computes.
+    expect((await t.engine.deploy(pkg({ '*': [{ var: 'n' }, 2] }))).applied).toBe(true);
+    expect(await create(t, 'probe', { n: 21 })).toMatchObject({ f: 42 });
+  });
+});
+
 describe('rollups', () => {
   it('keeps order totals and the account chain current as lines are created, changed, moved, deleted and restored', async () => {
     const a = await account();

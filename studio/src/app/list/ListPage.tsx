@@ -31,6 +31,7 @@ import { mayDo, type RecordAction } from './permissions.ts';
 import { PERSONAL_PREFIX, useSavedViews, type PersonalView } from './savedViews.ts';
 import { useListMeta, type ListMeta } from './useListMeta.ts';
 import { viewLabel, ViewPicker } from './ViewPicker.tsx';
+import { useDebounced } from '../../useDebounced.ts';
 
 const KanbanBoard = lazy(() => import('./KanbanBoard.tsx'));
 // Each layout brings its own code: a phone never loads TanStack Table, a desktop never the cards.
@@ -63,15 +64,6 @@ function resolveView(meta: ListMeta, key: string, personal: PersonalView[]): Vie
       : { label: 'All records', columns: defaultColumns(meta.object, meta.fields), sort: [], type: 'table' };
   const columns = base.columns.filter((c) => meta.byName.has(c));
   return { ...base, columns: columns.length ? columns : defaultColumns(meta.object, meta.fields) };
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
 }
 
 function picklists(meta: ListMeta): ListField[] {

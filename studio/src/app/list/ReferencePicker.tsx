@@ -4,13 +4,14 @@
  * in the admin's builders — those add specials such as "the current user", offered above the
  * records, because a role filter like `ownerId = $user.id` names no record.
  */
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import { Autocomplete, CircularProgress, TextField, type SxProps, type Theme } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client.ts';
 import { listUrl, useMetadata } from '../../api/hooks.ts';
 import type { CrmRecord, Page } from '../../api/types.ts';
 import { recordTitle, useRecordTitle } from '../../forms/titles.ts';
+import { useDebounced } from '../../useDebounced.ts';
 
 export interface ReferencePickerProps {
   to: string;
@@ -40,15 +41,6 @@ export interface ReferencePickerProps {
 
 /** One line of the list: a record, or a special value (which has no record). */
 interface Choice { id: string; label: string; record: CrmRecord | null; special: boolean }
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 export function ReferencePicker({
   to, value, known, onChange, label, specials = {}, sort, autoFocus, size = 'small', sx,

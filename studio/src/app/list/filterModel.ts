@@ -23,8 +23,6 @@ export interface FilterModel {
   locked?: RecordFilter;
 }
 
-export const EMPTY_MODEL: FilterModel = { match: 'and', rules: [] };
-
 /** Values the server resolves. */
 export const TODAY = '$today';
 export const ME = '$user.id';

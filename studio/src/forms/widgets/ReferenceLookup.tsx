@@ -3,7 +3,7 @@
  * &limit=10`), showing each record by its name field; the value is the target's id. A link
  * beside it opens the referenced record.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
 import { Autocomplete, Box, IconButton, TextField } from '@mui/material';
 import LaunchIcon from '@mui/icons-material/Launch';
@@ -16,17 +16,9 @@ import { recordTitle, useRecordTitle } from '../titles.ts';
 import { fieldOf, objectNamed, type StrataWidgetProps } from '../context.ts';
 import { describedBy } from '../templates.tsx';
 import { VisuallyHidden } from '../VisuallyHidden.tsx';
+import { useDebounced } from '../../useDebounced.ts';
 
 export interface LookupOption { id: string; label: string }
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 export function ReferenceLookup(props: StrataWidgetProps) {
   const { id, label, value, required, disabled, readonly, rawErrors = [], onChange, onBlur, onFocus, schema } = props;

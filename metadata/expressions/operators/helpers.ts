@@ -12,7 +12,7 @@ import { log } from './misc.ts';
 import { length, lower, str, substr, trim, upper } from './strings.ts';
 
 /** A literal object in a rule is copied per evaluation so no caller can change the rule. */
-function clone(v: unknown): unknown {
+export function clone(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(clone);
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
   // fromEntries defines properties, so a "__proto__" key stays a plain key.

@@ -2,7 +2,7 @@
  * What a rule reads, so that a formula is recomputed only when one of its inputs changes,
  * and in which order formulas that read other formulas must be computed.
  */
-import type { JsonLogic } from '../../metadata/types.ts';
+import type { JsonLogic } from '../types.ts';
 import { ExpressionError } from './compile.ts';
 
 /** In `expressionFields`' answer: the rule reads the whole data or a path computed at run time. */

@@ -4,7 +4,7 @@
  * the rule object itself is also remembered, so the hot path skips serialising it.
  * Rules are treated as immutable once compiled (metadata is).
  */
-import type { JsonLogic } from '../../metadata/types.ts';
+import type { JsonLogic } from '../types.ts';
 import { checkDepth, compileExpression, type CompiledExpression } from './compile.ts';
 
 /** Bounds memory if ad-hoc rules keep arriving; deployed metadata holds far fewer. */

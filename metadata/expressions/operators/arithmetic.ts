@@ -54,6 +54,7 @@ export const plusOperator: OpCompiler = (c, args, fn) => {
     if (code.constant) return numberLiteral(num(code.constant.value));
     return code.kind === 'num' ? code.js : `${c.helper('num')}(${code.js})`;
   });
+  if (terms.length === 0) return { js: '0', kind: 'num', constant: { value: 0 } };
   return { js: `(0 + ${terms.join(' + ')})`, kind: 'num' };
 };
 

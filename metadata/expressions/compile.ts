@@ -43,7 +43,7 @@
  * empty field is empty rather than NaN. Literal bad units and wrong argument counts fail at
  * compile time.
  */
-import type { JsonLogic } from '../../metadata/types.ts';
+import type { JsonLogic } from '../types.ts';
 import { Compiler, Fn } from './compiler.ts';
 import { ExpressionError } from './error.ts';
 import { HELPERS } from './operators/helpers.ts';
@@ -62,13 +62,26 @@ export const MAX_EXPRESSION_DEPTH = 256;
 /** Every operator name compileExpression accepts. */
 export const EXPRESSION_OPERATORS: readonly string[] = [...OPERATORS.keys()];
 
+/**
+ * True when the rule nests deeper than MAX_EXPRESSION_DEPTH (or refers to itself). Iterative,
+ * so a hostile depth (thousands of levels) cannot overflow the stack of whoever checks it.
+ */
+export function isTooDeep(logic: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[logic, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= MAX_EXPRESSION_DEPTH) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Throws when the rule nests deeper than MAX_EXPRESSION_DEPTH (or refers to itself). */
-export function checkDepth(node: unknown, depth = 0): void {
-  if (typeof node !== 'object' || node === null) return;
-  if (depth >= MAX_EXPRESSION_DEPTH) {
+export function checkDepth(logic: unknown): void {
+  if (isTooDeep(logic)) {
     throw new ExpressionError(`Expression is nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels)`);
   }
-  for (const child of Array.isArray(node) ? node : Object.values(node)) checkDepth(child, depth + 1);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   expressionFields, formulaOrder, FormulaCycleError, ExpressionError, ANY_FIELD,
-} from '../../../runtime/expressions/index.ts';
+} from '../../../metadata/expressions/index.ts';
 import type { JsonLogic } from '../../../metadata/types.ts';
 
 describe('expressionFields', () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   compileExpression, getCompiled, clearExpressionCache, expressionCacheSize, ExpressionError,
   EXPRESSION_OPERATORS, MAX_EXPRESSION_DEPTH, isTruthy, type ExpressionData,
-} from '../../../runtime/expressions/index.ts';
+} from '../../../metadata/expressions/index.ts';
 import type { JsonLogic } from '../../../metadata/types.ts';
 
 const run = (rule: JsonLogic, data: ExpressionData = {}): unknown => compileExpression(rule)(data);
