@@ -53,3 +53,8 @@ export async function inTransaction<T>(ctx: RecordContext, trxIn: Knex.Transacti
     }
   }
 }
+
+/** Inside a caller's transaction (bulk), a failed record must not abort the others. */
+export async function savepoint<T>(trx: Knex.Transaction, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return trx.transaction(fn);
+}
