@@ -18,6 +18,7 @@ import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
 import { backfillComputed } from './records/backfill.ts';
 import { RecordSeams } from './records/seams.ts';
+import { flushNotifications } from './records/notifications.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,6 +96,7 @@ export async function openEngine(opts: EngineOptions): Promise<Engine> {
       return result;
     },
     async close() {
+      await flushNotifications(db.knex);
       await registry.stop();
       await db.close();
     },

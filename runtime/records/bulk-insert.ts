@@ -9,6 +9,7 @@ import type { DeployedObject } from '../metadata/deployed.ts';
 import { columnType } from '../schema/column-type.ts';
 import type { RecordContext } from './context.ts';
 import { eventStatement } from './events.ts';
+import { notificationBuffer } from './notifications.ts';
 import type { Values } from './steps.ts';
 
 /** A record that passed the pure steps: its new id and its values. */
@@ -78,9 +79,11 @@ function columnsOf(object: DeployedObject): Map<string, Column> {
  * INSERTs the rows, writes a `record.created` event per row and NOTIFYs each, in one
  * statement and one round trip: each column travels as one array, in the column's own type,
  * and `unnest` makes the rows of them. Autonumbers must have been taken (takeAutonumbersFor).
- * With `returning`, the stored rows come back (in no particular order).
+ * With `returning`, the stored rows come back (in no particular order). The events' NOTIFY
+ * payloads go to `payloads` when given (notifications.ts), else to the collecting transaction,
+ * else they are NOTIFYed by the statement itself.
  */
-export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[], opts: { returning?: boolean } = {}): Promise<Values[]> {
+export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[], opts: { returning?: boolean; payloads?: string[] } = {}): Promise<Values[]> {
   const known = columnsOf(object);
   const present = new Set<string>(SYSTEM_UUIDS);
   for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
@@ -116,7 +119,8 @@ export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext
   }
   const constants = scalars.length ? `, (SELECT ${scalars.map((c, j) => `?::${c.column.param} AS k${j}`).join(', ')}) AS k` : '';
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
-  const events = eventStatement('ins', { type: 'record.created', object: object.name, actor: ctx.user.id });
+  const buffer = opts.payloads ?? notificationBuffer(db);
+  const events = eventStatement('ins', { type: 'record.created', object: object.name, actor: ctx.user.id }, { collect: !!buffer });
   const { rows } = await db.raw(
     `WITH ins AS (
        INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
@@ -124,8 +128,11 @@ export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext
        FROM unnest(${varying.map((v) => `?::${v.column.param}[]`).join(', ')}) AS u(${varying.map((_, j) => `c${j}`).join(', ')})${constants}
        RETURNING ${opts.returning ? '*' : '"id", "ownerId"'}
      ), ${events.sql}
-     ${opts.returning ? 'SELECT ins.* FROM ins, ev_notified' : 'SELECT n FROM ev_notified'}`,
+     ${opts.returning ? 'SELECT ins.*, ev_notified.payloads AS "_payloads" FROM ins, ev_notified' : 'SELECT payloads AS "_payloads" FROM ev_notified'}`,
     [...varying.map((v) => arrayLiteral(v.values)), ...scalars.map((c) => c.value as Knex.Value), ...events.bindings],
   );
-  return opts.returning ? rows as Values[] : [];
+  const result = rows as Array<Values & { _payloads?: string[] | null }>;
+  if (buffer) for (const p of result[0]?._payloads ?? []) buffer.push(p);
+  if (!opts.returning) return [];
+  return result.map(({ _payloads: _p, ...row }) => row);
 }

@@ -14,6 +14,7 @@ import type { StrataError } from '../errors.ts';
 import { objectOf, type RecordContext } from './context.ts';
 import { checkCreates, enqueueCreateJobs, isOneStatement, prepareCreate, writeCreates, type PendingCreate } from './create-pipeline.ts';
 import { insertRows } from './bulk-insert.ts';
+import { notifyCommitted } from './notifications.ts';
 import { uniqueConflict } from './references.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
 import { assertDepth } from './seams.ts';
@@ -32,11 +33,13 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
 
   if (!trxIn && isOneStatement(ctx, plan, pending)) {
     let inserted: Values;
+    const payloads: string[] = [];
     try {
-      [inserted] = await insertRows(ctx.knex, ctx, object, [pending], { returning: true });
+      [inserted] = await insertRows(ctx.knex, ctx, object, [pending], { returning: true, payloads });
     } catch (err) {
       throw uniqueConflict(object, err) ?? databaseProblem(err) ?? err;
     }
+    notifyCommitted(ctx.knex, payloads);
     if (ctx.hooks?.afterSave) await ctx.hooks.afterSave(ctx, object, inserted, undefined);
     return toRecord(object, inserted, ctx.access);
   }

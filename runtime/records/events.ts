@@ -10,6 +10,7 @@
  */
 import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
+import { notificationBuffer } from './notifications.ts';
 
 export const EVENTS_CHANNEL = 'strata_events';
 export type RecordEventType = 'record.created' | 'record.updated' | 'record.deleted' | 'record.restored';
@@ -32,8 +33,10 @@ export interface EventKind { type: RecordEventType; object: string; actor: strin
 const MAX_NOTIFY_CHANGED = 6000;
 
 /**
- * CTEs (to follow `WITH <source CTEs>,`) that write one event per row of `source` and NOTIFY
- * it, and a final relation `ev_notified` with one row (n = events written). `source` must have
+ * CTEs (to follow `WITH <source CTEs>,`) that write one event per row of `source`, ending in a
+ * relation `ev_notified` with one row and a column `payloads`: with `collect`, the events'
+ * NOTIFY payloads (text[]) for notifications.ts to send after commit; without, NULL, the
+ * events having been NOTIFYed inside the statement (delivered on commit). `source` must have
  * columns `id` and `"ownerId"`; with `changed`, also `changed` (jsonb list of field names, or
  * null) and `notify_changed` (the same, or null when too long for a notification).
  *
@@ -41,10 +44,14 @@ const MAX_NOTIFY_CHANGED = 6000;
  * the events of a statement share type, object, actor and time (events.at defaults to the
  * transaction's now()), which are computed once.
  */
-export function eventStatement(source: string, kind: EventKind, opts: { changed?: boolean } = {}): { sql: string; bindings: Knex.RawBinding[] } {
+export function eventStatement(source: string, kind: EventKind, opts: { changed?: boolean; collect?: boolean } = {}): { sql: string; bindings: Knex.RawBinding[] } {
   const changed = opts.changed ? 's.changed' : 'NULL::jsonb';
   // The change list rides along in the notification only when the source has one.
   const notifyChanged = opts.changed ? `|| COALESCE(',"changed":' || s.notify_changed::text, '')` : '';
+  const payload = `'{"type":' || c.type_json || ',"object":' || c.object_json
+        || ',"recordId":"' || ev.record_id || '"' || COALESCE(',"ownerId":"' || ev.owner_id || '"', '')
+        || ',"actor":' || c.actor_json ${notifyChanged}
+        || ',"id":' || ev.id || ',"at":"' || c.at || '"}'`;
   const sql = `
     ev_const AS (
       SELECT ?::text AS type, ?::text AS object, ?::uuid AS actor,
@@ -59,13 +66,10 @@ export function eventStatement(source: string, kind: EventKind, opts: { changed?
       RETURNING id, record_id, owner_id
     ),
     ev_notified AS (
-      SELECT count(pg_notify(?, '{"type":' || c.type_json || ',"object":' || c.object_json
-        || ',"recordId":"' || ev.record_id || '"' || COALESCE(',"ownerId":"' || ev.owner_id || '"', '')
-        || ',"actor":' || c.actor_json ${notifyChanged}
-        || ',"id":' || ev.id || ',"at":"' || c.at || '"}')) AS n
+      SELECT ${opts.collect ? `array_agg(${payload} ORDER BY ev.id)` : `count(pg_notify(?, ${payload})) AS n, NULL::text[]`} AS payloads
       FROM ev_const c, ev${opts.changed ? ` JOIN ${source} s ON s.id = ev.record_id` : ''}
     )`;
-  return { sql, bindings: [kind.type, kind.object, kind.actor, kind.type, kind.object, kind.actor, EVENTS_CHANNEL] };
+  return { sql, bindings: [kind.type, kind.object, kind.actor, kind.type, kind.object, kind.actor, ...(opts.collect ? [] : [EVENTS_CHANNEL])] };
 }
 
 /** The events of rows already written (updates, deletes, restores): one statement for all. */
@@ -77,14 +81,16 @@ export async function publishEvents(trx: Knex.Transaction, kind: EventKind, rows
     const c = changedOf(r);
     return c !== null && c.length > MAX_NOTIFY_CHANGED ? null : c;
   };
-  const ev = eventStatement('src', kind, { changed: withChanged });
+  const buffer = notificationBuffer(trx);
+  const ev = eventStatement('src', kind, { changed: withChanged, collect: !!buffer });
   const source = withChanged
     ? `SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::jsonb[], ?::jsonb[]) AS u(id, "ownerId", changed, notify_changed)`
     : `SELECT * FROM unnest(?::uuid[], ?::uuid[]) AS u(id, "ownerId")`;
   // pg sends a JS array (nulls included) as a PostgreSQL array.
   const bindings = [rows.map((r) => r.recordId), rows.map((r) => r.ownerId)] as unknown as Knex.RawBinding[];
   if (withChanged) bindings.push(rows.map(changedOf) as unknown as Knex.RawBinding, rows.map(notifyOf) as unknown as Knex.RawBinding);
-  await trx.raw(`WITH src AS (${source}), ${ev.sql} SELECT n FROM ev_notified`, [...bindings, ...ev.bindings]);
+  const { rows: out } = await trx.raw(`WITH src AS (${source}), ${ev.sql} SELECT payloads FROM ev_notified`, [...bindings, ...ev.bindings]);
+  if (buffer) for (const p of ((out as Array<{ payloads: string[] | null }>)[0]?.payloads ?? [])) buffer.push(p);
 }
 
 /** One record's event. */
