@@ -3,6 +3,7 @@
  * batch at once, then one statement that writes the rows and their `record.created` events
  * (events.ts, the one event writer) and NOTIFYs them.
  */
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { DeployedObject } from '../metadata/deployed.ts';
@@ -81,9 +82,10 @@ function columnsOf(object: DeployedObject): Map<string, Column> {
  * and `unnest` makes the rows of them. Autonumbers must have been taken (takeAutonumbersFor).
  * With `returning`, the stored rows come back (in no particular order). The events' NOTIFY
  * payloads go to `payloads` when given (notifications.ts), else to the collecting transaction,
- * else they are NOTIFYed by the statement itself.
+ * else they are NOTIFYed by the statement itself. `prepared` (outside a transaction only): as
+ * a named prepared statement, see runPrepared.
  */
-export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[], opts: { returning?: boolean; payloads?: string[] } = {}): Promise<Values[]> {
+export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[], opts: { returning?: boolean; payloads?: string[]; prepared?: boolean } = {}): Promise<Values[]> {
   const known = columnsOf(object);
   const present = new Set<string>(SYSTEM_UUIDS);
   for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
@@ -121,7 +123,7 @@ export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
   const buffer = opts.payloads ?? notificationBuffer(db);
   const events = eventStatement('ins', { type: 'record.created', object: object.name, actor: ctx.user.id }, { collect: !!buffer });
-  const { rows } = await db.raw(
+  const { rows } = await run(db, opts.prepared ? `strata_${ctx.registry.version}_` : undefined,
     `WITH ins AS (
        INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
        SELECT ${select.join(', ')}
@@ -135,4 +137,30 @@ export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext
   if (buffer) for (const p of result[0]?._payloads ?? []) buffer.push(p);
   if (!opts.returning) return [];
   return result.map(({ _payloads: _p, ...row }) => row);
+}
+
+interface PgClient { query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> }
+
+/**
+ * A statement as a named prepared statement on a pooled connection: PostgreSQL plans it once
+ * per connection instead of on every create (measured: planning this statement took longer
+ * than running it). Names carry the registry version; a request still on the version before a
+ * deploy that changed the table may find PostgreSQL refusing the cached plan (0A000): the
+ * statement then runs unprepared.
+ */
+async function run(db: Knex | Knex.Transaction, prefix: string | undefined, sql: string, bindings: readonly Knex.RawBinding[]): Promise<{ rows: unknown[] }> {
+  if (prefix === undefined || (db as { isTransaction?: boolean }).isTransaction) return db.raw(sql, bindings);
+  const native = db.raw(sql, bindings).toSQL().toNative();
+  // Per registry version: a deploy that changes the table starts new statements.
+  const name = `${prefix}${createHash('sha1').update(native.sql).digest('base64url')}`;
+  const client = db.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  const conn = await client.acquireConnection();
+  try {
+    return await conn.query({ name, text: native.sql, values: native.bindings as unknown[] });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '0A000') throw err;
+    return await conn.query({ text: native.sql, values: native.bindings as unknown[] });
+  } finally {
+    await client.releaseConnection(conn);
+  }
 }

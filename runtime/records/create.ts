@@ -35,7 +35,7 @@ export async function createRecord(ctx: RecordContext, objectName: string, input
     let inserted: Values;
     const payloads: string[] = [];
     try {
-      [inserted] = await insertRows(ctx.knex, ctx, object, [pending], { returning: true, payloads });
+      [inserted] = await insertRows(ctx.knex, ctx, object, [pending], { returning: true, payloads, prepared: true });
     } catch (err) {
       throw uniqueConflict(object, err) ?? databaseProblem(err) ?? err;
     }
