@@ -17,6 +17,8 @@ import { RegistryCache } from './metadata/registry-cache.ts';
 import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
 import { backfillComputed } from './records/backfill.ts';
+import { RecordSeams } from './records/seams.ts';
+import { flushNotifications } from './records/notifications.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +28,11 @@ export interface Engine {
   db: Database;
   knex: Knex;
   registry: RegistryCache;
+  /**
+   * Before-save steps and after-save jobs every record write runs (records/seams.ts): the
+   * server registers workflows' and extensions' implementations here; runtime never imports them.
+   */
+  seams: RecordSeams;
   deploy(bundle: unknown, opts?: DeployOptions): Promise<DeployResult>;
   close(): Promise<void>;
 }
@@ -82,12 +89,14 @@ export async function openEngine(opts: EngineOptions): Promise<Engine> {
     db,
     knex: db.knex,
     registry,
+    seams: new RecordSeams(),
     async deploy(bundle, deployOpts = {}) {
       const result = await deployBundle(db.knex, bundle, { backfill: backfillComputed, ...deployOpts });
       if (result.applied) await registry.reload();
       return result;
     },
     async close() {
+      await flushNotifications(db.knex);
       await registry.stop();
       await db.close();
     },

@@ -209,6 +209,26 @@ const MIGRATIONS: Migration[] = [
         )`);
     },
   },
+  {
+    id: 8,
+    name: 'after-save jobs',
+    async up(trx) {
+      // Work a save asks for after it (workflows' actions, extensions' afterSave), written in
+      // the save's own transaction: a rolled-back save leaves no job behind. Workers take the
+      // pending ones (done_at IS NULL) in id order.
+      await trx.raw(`
+        CREATE TABLE ${S}.jobs (
+          id bigserial PRIMARY KEY,
+          kind text NOT NULL,
+          object text NOT NULL,
+          record_id uuid NOT NULL,
+          payload jsonb,
+          enqueued_at timestamptz NOT NULL DEFAULT now(),
+          done_at timestamptz
+        )`);
+      await trx.raw(`CREATE INDEX jobs_pending ON ${S}.jobs (id) WHERE done_at IS NULL`);
+    },
+  },
 ];
 
 /** Brings the system schema up to date; safe to call from every process at start. */

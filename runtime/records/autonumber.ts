@@ -4,24 +4,27 @@
  * rolled-back insert gives its number back.
  */
 import type { Knex } from 'knex';
-import type { AutonumberField } from '../../metadata/types.ts';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { formatAutonumber } from '../schema/autonumber.ts';
-import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
+import type { DeployedObject } from '../metadata/deployed.ts';
 
 // One definition of the display, shared with the deploy that numbers existing records.
 export { formatAutonumber } from '../schema/autonumber.ts';
 
-export async function takeAutonumbers(trx: Knex.Transaction, object: DeployedObject, record: Record<string, unknown>): Promise<void> {
-  const fields = object.fields.filter((f): f is DeployedField & AutonumberField => f.type === 'autonumber');
-  for (const f of fields) {
-    const { rows } = await trx.raw(
+/** Takes the next `rows.length` numbers of every autonumber field at once, in row order. */
+export async function takeAutonumbersFor(trx: Knex.Transaction, object: DeployedObject, rows: Array<Record<string, unknown>>): Promise<void> {
+  const n = rows.length;
+  if (!n) return;
+  for (const f of object.fields) {
+    if (f.type !== 'autonumber') continue;
+    const { rows: got } = await trx.raw(
       `INSERT INTO ${SYSTEM_SCHEMA}.autonumbers (field_id, next_value) VALUES (?, ?)
-       ON CONFLICT (field_id) DO UPDATE SET next_value = ${SYSTEM_SCHEMA}.autonumbers.next_value + 1
+       ON CONFLICT (field_id) DO UPDATE SET next_value = ${SYSTEM_SCHEMA}.autonumbers.next_value + ?
        RETURNING next_value`,
-      [f.id, (f.startAt ?? 1) + 1],
+      [f.id, (f.startAt ?? 1) + n, n],
     );
-    const taken = Number(rows[0].next_value) - 1;
-    record[f.name] = formatAutonumber(f.format, taken);
+    const first = Number((got as Array<{ next_value: number | string }>)[0].next_value) - n;
+    for (let i = 0; i < n; i++) rows[i][f.name] = formatAutonumber(f.format, first + i);
   }
 }
+

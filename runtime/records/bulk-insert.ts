@@ -1,34 +1,20 @@
 /**
- * The set-based INSERT of bulk creates: autonumbers for a chunk at once, then one statement
- * that writes the rows and their `record.created` events and NOTIFYs them.
+ * The set-based INSERT of every create (a single one is a batch of one): autonumbers for the
+ * batch at once, then one statement that writes the rows and their `record.created` events
+ * (events.ts, the one event writer) and NOTIFYs them.
  */
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import { DATA_SCHEMA } from '../db/names.ts';
 import type { DeployedObject } from '../metadata/deployed.ts';
 import { columnType } from '../schema/column-type.ts';
-import { formatAutonumber } from './autonumber.ts';
 import type { RecordContext } from './context.ts';
-import { EVENTS_CHANNEL } from './events.ts';
+import { eventStatement } from './events.ts';
+import { notificationBuffer } from './notifications.ts';
 import type { Values } from './steps.ts';
 
 /** A record that passed the pure steps: its new id and its values. */
 export interface RowToInsert { id: string; values: Values }
-
-/** Takes the next `rows.length` numbers of every autonumber field at once, in row order. */
-async function takeAutonumbersFor(trx: Knex.Transaction, object: DeployedObject, rows: Values[]): Promise<void> {
-  const n = rows.length;
-  for (const f of object.fields) {
-    if (f.type !== 'autonumber') continue;
-    const { rows: got } = await trx.raw(
-      `INSERT INTO ${SYSTEM_SCHEMA}.autonumbers (field_id, next_value) VALUES (?, ?)
-       ON CONFLICT (field_id) DO UPDATE SET next_value = ${SYSTEM_SCHEMA}.autonumbers.next_value + ?
-       RETURNING next_value`,
-      [f.id, (f.startAt ?? 1) + n, n],
-    );
-    const first = Number((got as Array<{ next_value: number | string }>)[0].next_value) - n;
-    for (let i = 0; i < n; i++) rows[i][f.name] = formatAutonumber(f.format, first + i);
-  }
-}
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -93,10 +79,13 @@ function columnsOf(object: DeployedObject): Map<string, Column> {
 /**
  * INSERTs the rows, writes a `record.created` event per row and NOTIFYs each, in one
  * statement and one round trip: each column travels as one array, in the column's own type,
- * and `unnest` makes the rows of them.
+ * and `unnest` makes the rows of them. Autonumbers must have been taken (takeAutonumbersFor).
+ * With `returning`, the stored rows come back (in no particular order). The events' NOTIFY
+ * payloads go to `payloads` when given (notifications.ts), else to the collecting transaction,
+ * else they are NOTIFYed by the statement itself. `prepared` (outside a transaction only): as
+ * a named prepared statement, see runPrepared.
  */
-export async function insertRows(trx: Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[]): Promise<void> {
-  await takeAutonumbersFor(trx, object, pending.map((p) => p.values));
+export async function insertRows(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, pending: readonly RowToInsert[], opts: { returning?: boolean; payloads?: string[]; prepared?: boolean } = {}): Promise<Values[]> {
   const known = columnsOf(object);
   const present = new Set<string>(SYSTEM_UUIDS);
   for (const p of pending) for (const k in p.values) if (p.values[k] !== undefined && known.has(k)) present.add(k);
@@ -132,25 +121,46 @@ export async function insertRows(trx: Knex.Transaction, ctx: RecordContext, obje
   }
   const constants = scalars.length ? `, (SELECT ${scalars.map((c, j) => `?::${c.column.param} AS k${j}`).join(', ')}) AS k` : '';
   const table = `${ident(DATA_SCHEMA)}.${ident(object.name)}`;
-  // The NOTIFY payload is the RecordEvent publishEvent sends, made by concatenation: the events
-  // of a statement share their object, actor and time (events.at defaults to the transaction
-  // time, now()), which are computed once.
-  await trx.raw(
+  const buffer = opts.payloads ?? notificationBuffer(db);
+  const events = eventStatement('ins', { type: 'record.created', object: object.name, actor: ctx.user.id }, { collect: !!buffer });
+  const { rows } = await run(db, opts.prepared ? `strata_${ctx.registry.version}_` : undefined,
     `WITH ins AS (
        INSERT INTO ${table} (${cols.map((c) => ident(c.name)).join(', ')})
        SELECT ${select.join(', ')}
        FROM unnest(${varying.map((v) => `?::${v.column.param}[]`).join(', ')}) AS u(${varying.map((_, j) => `c${j}`).join(', ')})${constants}
-       RETURNING "id", "ownerId"
-     ), ev AS (
-       INSERT INTO ${SYSTEM_SCHEMA}.events (type, object, record_id, actor, owner_id, data)
-       SELECT 'record.created', ?::text, ins.id, ?::uuid, ins."ownerId", '{"changed": null}'::jsonb FROM ins
-       RETURNING id, record_id, owner_id
-     )
-     SELECT count(pg_notify(?, '{"type":"record.created","object":' || c.object || ',"recordId":"' || ev.record_id
-       || '","ownerId":' || COALESCE('"' || ev.owner_id || '"', 'null') || ',"actor":' || c.actor
-       || ',"id":' || ev.id || ',"at":"' || c.at || '"}')) AS n
-     FROM ev, (SELECT to_json(?::text)::text AS object, to_json(?::text)::text AS actor,
-                      to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at) c`,
-    [...varying.map((v) => arrayLiteral(v.values)), ...scalars.map((c) => c.value as Knex.Value), object.name, ctx.user.id, EVENTS_CHANNEL, object.name, ctx.user.id],
+       RETURNING ${opts.returning ? '*' : '"id", "ownerId"'}
+     ), ${events.sql}
+     ${opts.returning ? 'SELECT ins.*, ev_notified.payloads AS "_payloads" FROM ins, ev_notified' : 'SELECT payloads AS "_payloads" FROM ev_notified'}`,
+    [...varying.map((v) => arrayLiteral(v.values)), ...scalars.map((c) => c.value as Knex.Value), ...events.bindings],
   );
+  const result = rows as Array<Values & { _payloads?: string[] | null }>;
+  if (buffer) for (const p of result[0]?._payloads ?? []) buffer.push(p);
+  if (!opts.returning) return [];
+  return result.map(({ _payloads: _p, ...row }) => row);
+}
+
+interface PgClient { query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> }
+
+/**
+ * A statement as a named prepared statement on a pooled connection: PostgreSQL plans it once
+ * per connection instead of on every create (measured: planning this statement took longer
+ * than running it). Names carry the registry version; a request still on the version before a
+ * deploy that changed the table may find PostgreSQL refusing the cached plan (0A000): the
+ * statement then runs unprepared.
+ */
+async function run(db: Knex | Knex.Transaction, prefix: string | undefined, sql: string, bindings: readonly Knex.RawBinding[]): Promise<{ rows: unknown[] }> {
+  if (prefix === undefined || (db as { isTransaction?: boolean }).isTransaction) return db.raw(sql, bindings);
+  const native = db.raw(sql, bindings).toSQL().toNative();
+  // Per registry version: a deploy that changes the table starts new statements.
+  const name = `${prefix}${createHash('sha1').update(native.sql).digest('base64url')}`;
+  const client = db.client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<void> };
+  const conn = await client.acquireConnection();
+  try {
+    return await conn.query({ name, text: native.sql, values: native.bindings as unknown[] });
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '0A000') throw err;
+    return await conn.query({ text: native.sql, values: native.bindings as unknown[] });
+  } finally {
+    await client.releaseConnection(conn);
+  }
 }

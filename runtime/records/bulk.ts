@@ -2,17 +2,18 @@
  * Bulk writes (`POST /api/records/:object/bulk`): up to 10,000 records of one object in one
  * transaction, through the same rules as single writes.
  *
- * create, in order:
- *   envelope (400) → BEGIN → per chunk of 500 records:
- *   in memory, per record: check input → defaults → owner → formulas → validate (the pure
- *   steps of steps.ts, as create.ts runs them; 400/403/422) →
- *   references exist: one `= ANY` query per reference field (422) →
- *   inside a savepoint: autonumbers for the chunk at once → one statement
- *   that INSERTs the rows, writes their `record.created` events and NOTIFYs them; a chunk that
- *   breaks a unique index (409) or a column's limits is retried in halves, in savepoints, down
- *   to the offending records. The pure steps of the next chunk run while PostgreSQL writes
- *   this one. → rollups of every affected parent, once for the batch → COMMIT →
- *   after-save hooks.
+ * create: the object's write plan (write-plan.ts), run set-wise by create-pipeline.ts, a chunk
+ *   of 500 records at a time:
+ *   envelope (400) → BEGIN → per chunk: in memory, per record: check input → defaults → owner
+ *   (→ formulas → validate, when no before-save step comes between; 400/403/422) →
+ *   before-save workflows and hooks, one call per step per chunk (→ formulas → validate) →
+ *   owners and references: one `= ANY` query per field for the chunk (422) →
+ *   inside a savepoint: autonumbers for the chunk at once → one statement that INSERTs the
+ *   rows, writes their `record.created` events and NOTIFYs them; a chunk that breaks a
+ *   unique index (409) or a column's limits is retried in halves, in savepoints, down to the
+ *   offending records. The pure steps of the next chunk run while PostgreSQL writes this
+ *   one. → rollups of every affected parent, once for the batch → after-save jobs → COMMIT →
+ *   after-commit hooks.
  * update, delete: record by record through updateRecord / deleteRecord in the shared
  *   transaction (each in its own savepoint).
  * upsert: one query finds the live records matching the upsert key; unmatched keys take the
@@ -22,31 +23,34 @@
  * allOrNothing: every record is still tried, so that every failing index is reported; then
  * the transaction rolls back and the request fails with the first failure's status.
  * Autonumbers stay gap-free: numbers are taken inside the savepoint of the rows that use them.
- * With before-save hooks, creates go record by record through createRecord, so that a hook
- * sees and may refuse each record exactly as on a single write.
+ * A record a before-save step refuses fails alone (422); the context's HookRunner.beforeSave
+ * runs record by record, each in its own savepoint, as on a single write.
  */
-import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { DATA_SCHEMA, SYSTEM_SCHEMA } from '../db/names.ts';
+import { DATA_SCHEMA } from '../db/names.ts';
 import { forbidden, StrataError, type FieldProblem } from '../errors.ts';
 import type { DeployedField, DeployedObject } from '../metadata/deployed.ts';
 import { columnType } from '../schema/column-type.ts';
-import { insertRows } from './bulk-insert.ts';
+import { checkCreates, enqueueCreateJobs, prepareCreate, writeCreates, type PendingCreate } from './create-pipeline.ts';
 import { MAX_BULK_RECORDS, parseBulkRequest } from './bulk-request.ts';
 import { objectOf, type RecordContext } from './context.ts';
-import { createRecord, savepoint } from './create.ts';
+import { assertDepth } from './seams.ts';
+import { createRecord } from './create.ts';
 import { loadRow } from './load.ts';
 import { uniqueConflict } from './references.ts';
-import { databaseProblem, inTransaction } from './transaction.ts';
+import { databaseProblem, inTransaction, savepoint } from './transaction.ts';
 import { deleteRecord } from './remove.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
-import { applyDefaults, checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
+import type { Values } from './steps.ts';
 import { updateRecord } from './update.ts';
+import { writePlan, type WritePlan } from './write-plan.ts';
 
 /** Rows per INSERT statement. */
 export { MAX_BULK_RECORDS, parseBulkRequest, type BulkOperation, type BulkRequest } from './bulk-request.ts';
 export const INSERT_CHUNK = 500;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface BulkError { status: number; code: string; message: string; errors?: FieldProblem[] }
 
@@ -113,14 +117,13 @@ function asRecordError(object: DeployedObject, err: unknown): StrataError {
   return e;
 }
 
-/** A record that passed the pure steps, waiting to be inserted. */
-interface Pending { index: number; id: string; values: Values; ownerSent: boolean }
 interface Item { index: number; input: Values }
 type AfterSave = () => Promise<void>;
 
 interface Run {
   ctx: RecordContext;
   object: DeployedObject;
+  plan: WritePlan;
   trx: Knex.Transaction;
   out: Outcome;
   /** After-save hooks to call once the transaction committed. */
@@ -130,87 +133,14 @@ interface Run {
 }
 
 /**
- * The pure steps of a create, in create.ts's order: access → check input (400) → owner (403) →
- * defaults → owner → rollups start at zero → formulas → validate (422).
- */
-function prepareCreate(ctx: RecordContext, object: DeployedObject, input: Values): Values {
-  if (!ctx.access.canCreate(object)) throw forbidden(`You may not create ${object.pluralLabel ?? object.name}`);
-  const sent = checkInput(object, input, ctx.access, { allowOwner: true });
-  if (sent.ownerId !== undefined && sent.ownerId !== ctx.user.id && !ctx.access.canReassign(object)) {
-    throw forbidden('You may not create records owned by someone else');
-  }
-  let values = applyDefaults(object, sent, ctx.user);
-  values.ownerId = sent.ownerId ?? ctx.user.id;
-  for (const f of object.fields) if (f.type === 'rollup' && (f.aggregate === 'count' || f.aggregate === 'sum')) values[f.name] = 0;
-  values = computeFormulas(object, values, { user: ctx.user });
-  validateRecord(object, values, { user: ctx.user, isCreate: true });
-  return values;
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Owners sent with the records must be active users (owner.ts's rule), one query for all. */
-async function checkOwnersOf(run: Run, pending: Pending[]): Promise<Pending[]> {
-  const sent = new Set<string>();
-  for (const p of pending) if (p.ownerSent) sent.add(String(p.values.ownerId).toLowerCase());
-  if (!sent.size) return pending;
-  const ids = [...sent].filter((id) => UUID_RE.test(id));
-  const { rows } = ids.length
-    ? await run.trx.raw(`SELECT id FROM ${SYSTEM_SCHEMA}.users WHERE id = ANY(?::uuid[]) AND active`, [ids])
-    : { rows: [] };
-  const active = new Set((rows as Array<{ id: string }>).map((r) => r.id));
-  return pending.filter((p) => {
-    const owner = String(p.values.ownerId);
-    if (!p.ownerSent || active.has(owner.toLowerCase())) return true;
-    run.out.fail(p.index, new StrataError(422, 'invalid_owner', 'The owner must be an active user',
-      [{ field: 'ownerId', code: 'reference', message: `No active user with id ${owner.slice(0, 40)}` }]));
-    return false;
-  });
-}
-
-/** References of every pending record, one query per reference field: the failing ones leave. */
-async function checkReferencesOf(run: Run, pending: Pending[]): Promise<Pending[]> {
-  const { ctx, object, trx } = run;
-  const problems = new Map<number, FieldProblem[]>();
-  for (const f of object.fields) {
-    if (f.type !== 'reference') continue;
-    const target = ctx.registry.objects.find((o) => o.name === f.to);
-    if (!target) continue;
-    const ids = new Set<string>();
-    for (const p of pending) {
-      const v = p.values[f.name];
-      if (v !== null && v !== undefined) ids.add(String(v).toLowerCase());
-    }
-    if (!ids.size) continue;
-    const { rows } = await trx.raw(`SELECT id FROM ??.?? WHERE id = ANY(?::uuid[]) AND "_deletedAt" IS NULL`, [DATA_SCHEMA, target.name, [...ids]]);
-    const live = new Set((rows as Array<{ id: string }>).map((r) => r.id));
-    if (live.size === ids.size) continue;
-    for (const p of pending) {
-      const v = p.values[f.name];
-      if (v === null || v === undefined || live.has(String(v).toLowerCase())) continue;
-      const list = problems.get(p.index) ?? [];
-      list.push({ field: f.name, code: 'reference', message: `No ${target.label ?? target.name} with id ${String(v)}` });
-      problems.set(p.index, list);
-    }
-  }
-  if (!problems.size) return pending;
-  return pending.filter((p) => {
-    const list = problems.get(p.index);
-    if (list) run.out.fail(p.index, new StrataError(422, 'invalid_reference', 'A referenced record does not exist', list));
-    return !list;
-  });
-}
-
-
-/**
  * Rows in a savepoint. When the database refuses them (a unique value taken, a value a column
  * cannot hold), the halves are retried, down to single rows, which names each offending record
  * at the cost of about 2·log2(n) statements per offender instead of one per row.
  */
-async function insertChunk(run: Run, rows: Pending[], written: Written): Promise<void> {
-  const { ctx, object, trx, out } = run;
+async function insertChunk(run: Run, rows: PendingCreate[], written: Written): Promise<void> {
+  const { ctx, plan, object, trx, out } = run;
   try {
-    await savepoint(trx, (sp) => insertRows(sp, ctx, object, rows));
+    await savepoint(trx, (sp) => writeCreates(ctx, plan, sp, rows));
   } catch (err) {
     const e = rowError(object, err);
     if (!e) throw err;
@@ -227,16 +157,18 @@ async function insertChunk(run: Run, rows: Pending[], written: Written): Promise
 }
 
 /**
- * What the batch keeps of the rows written: the parents whose rollups need refreshing, and
- * the ids for after-save hooks; not the rows themselves, which may go as soon as written.
+ * What the batch keeps of the rows written: the parents whose rollups need refreshing, the
+ * ids for after-save hooks, and the records only when after-save jobs need them; not the rows
+ * themselves otherwise, which may go as soon as written.
  */
 class Written {
   readonly parents = new Map<string, Set<string>>();
+  readonly records: Values[] = [];
 
   constructor(private readonly run: Run) {}
 
-  add(rows: Pending[]): void {
-    const { ctx, object, out, createdIds } = this.run;
+  add(rows: PendingCreate[]): void {
+    const { ctx, object, plan, out, createdIds } = this.run;
     for (const p of rows) out.ok(p.index, 'created', p.id);
     for (const [via, ids] of parentRefs(ctx.registry, object, ...rows.map((p) => p.values))) {
       const set = this.parents.get(via) ?? new Set<string>();
@@ -244,6 +176,7 @@ class Written {
       this.parents.set(via, set);
     }
     if (ctx.hooks?.afterSave) for (const p of rows) createdIds.push(p.id);
+    if (plan.afterSave.create.length) for (const p of rows) this.records.push({ ...p.values, id: p.id });
   }
 }
 
@@ -255,14 +188,14 @@ const PREPARE_SLICE = 100;
  * that the chunk being written meanwhile goes on (its statements are sent and answered):
  * PostgreSQL inserts one chunk while JavaScript validates the next.
  */
-async function prepareChunk(run: Run, items: Item[]): Promise<Pending[]> {
-  const { ctx, object, out } = run;
-  const pending: Pending[] = [];
+async function prepareChunk(run: Run, items: Item[]): Promise<PendingCreate[]> {
+  const { ctx, plan, object, out } = run;
+  const pending: PendingCreate[] = [];
   for (let i = 0; i < items.length; i++) {
     if (i % PREPARE_SLICE === 0) await nextTurn();
     const { index, input } = items[i];
     try {
-      pending.push({ index, id: randomUUID(), values: prepareCreate(ctx, object, input), ownerSent: input.ownerId !== undefined });
+      pending.push(prepareCreate(ctx, plan, input, index));
     } catch (err) {
       out.fail(index, asRecordError(object, err));
     }
@@ -270,26 +203,23 @@ async function prepareChunk(run: Run, items: Item[]): Promise<Pending[]> {
   return pending;
 }
 
-async function writeChunk(run: Run, pending: Pending[], written: Written): Promise<void> {
+/** The plan's steps in the transaction for one chunk: checks set-wise, then the INSERT. */
+async function writeChunk(run: Run, pending: PendingCreate[], written: Written): Promise<void> {
   if (!pending.length) return;
-  const valid = await checkReferencesOf(run, await checkOwnersOf(run, pending));
+  const valid = await checkCreates(run.ctx, run.plan, run.trx, pending, (p, err) => run.out.fail(p.index, err));
   if (valid.length) await insertChunk(run, valid, written);
 }
 
-/** Creates: pure steps in memory, then set-based writes (see the top of this file). */
+/** Creates: the write plan, a chunk at a time (see the top of this file). */
 async function createMany(run: Run, items: Item[]): Promise<void> {
-  const { ctx, object, trx } = run;
-  if (ctx.hooks?.beforeSave) {
-    for (const it of items) await createOne(run, it);
-    return;
-  }
+  const { ctx, object, plan, trx } = run;
   const written = new Written(run);
   let ready = await prepareChunk(run, items.slice(0, INSERT_CHUNK));
   for (let start = 0; start < items.length; start += INSERT_CHUNK) {
     // Write this chunk while the next one goes through the pure steps; the failure of a
     // write is held (not left unhandled) until the preparation is done.
     const writing = writeChunk(run, ready, written).then(() => null, (error: unknown) => ({ error }));
-    let next: Pending[] = [];
+    let next: PendingCreate[] = [];
     let prepared: { error: unknown } | null = null;
     try {
       next = await prepareChunk(run, items.slice(start + INSERT_CHUNK, start + 2 * INSERT_CHUNK));
@@ -302,8 +232,9 @@ async function createMany(run: Run, items: Item[]): Promise<void> {
     if (prepared) throw prepared.error;
     ready = next;
   }
-  // Every parent the new rows point at, refreshed once for the whole batch.
+  // Every parent the new rows point at, refreshed once for the whole batch; then the jobs.
   if (written.parents.size) await refreshRollups(trx, ctx.registry, object.name, written.parents, ctx.user);
+  await enqueueCreateJobs(ctx, plan, trx, written.records);
 }
 
 /** One create through createRecord, in its own savepoint (used when before-save hooks run). */
@@ -427,7 +358,9 @@ function allOrNothingError(out: Outcome, total: number): StrataError {
 }
 
 export async function bulkRecords(ctx: RecordContext, objectName: string, body: unknown): Promise<BulkResult> {
+  assertDepth(ctx);
   const object = objectOf(ctx, objectName);
+  const plan = writePlan(ctx, object);
   const req = parseBulkRequest(ctx, object, body);
   if (req.operation === 'create' && !ctx.access.canCreate(object)) throw forbidden(`You may not create ${object.pluralLabel ?? object.name}`);
   if (!req.records.length) return new Outcome(0).summary();
@@ -435,7 +368,7 @@ export async function bulkRecords(ctx: RecordContext, objectName: string, body: 
   const last: { run?: Run } = {};
   try {
     await inTransaction(ctx, undefined, async (trx) => {
-      const run: Run = { ctx, object, trx, out: new Outcome(req.records.length), after: [], createdIds: [] };
+      const run: Run = { ctx, object, plan, trx, out: new Outcome(req.records.length), after: [], createdIds: [] };
       last.run = run;
       switch (req.operation) {
         case 'create': await createMany(run, req.records.map((input, index) => ({ index, input }))); break;
@@ -454,7 +387,8 @@ export async function bulkRecords(ctx: RecordContext, objectName: string, body: 
   const afterSave = ctx.hooks?.afterSave;
   if (afterSave && run.createdIds.length) {
     for (let i = 0; i < run.createdIds.length; i += INSERT_CHUNK) {
-      const { rows } = await ctx.knex.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[])`, [DATA_SCHEMA, object.name, run.createdIds.slice(i, i + INSERT_CHUNK)]);
+      const ids = run.createdIds.slice(i, i + INSERT_CHUNK);
+      const { rows } = await ctx.knex.raw(`SELECT * FROM ??.?? WHERE id = ANY(?::uuid[]) ORDER BY array_position(?::uuid[], id)`, [DATA_SCHEMA, object.name, ids, ids]);
       for (const row of rows as Values[]) run.after.push(() => afterSave(ctx, object, row, undefined));
     }
   }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { AccessPolicy } from '../security/access.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import { notFound } from '../errors.ts';
+import type { RecordSeams } from './seams.ts';
 
 export interface Caller { id: string; email?: string; roles: string[] }
 
@@ -21,7 +22,9 @@ export interface RecordContext {
   user: Caller;
   access: AccessPolicy;
   hooks?: HookRunner;
-  /** Workflow depth, to stop chains that trigger themselves. */
+  /** Before-save steps and after-save jobs registered on the engine (seams.ts). */
+  seams?: RecordSeams;
+  /** How deep in writes started by before-save steps: past MAX_WRITE_DEPTH a write is refused. */
   depth?: number;
 }
 

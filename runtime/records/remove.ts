@@ -9,7 +9,7 @@ import { DATA_SCHEMA } from '../db/names.ts';
 import { StrataError } from '../errors.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import { objectOf, type Caller, type RecordContext } from './context.ts';
-import { publishEvent } from './events.ts';
+import { publishEvents } from './events.ts';
 import { loadRow } from './load.ts';
 import { changeReferences } from './reference-change.ts';
 import { parentRefs, refreshRollups } from './rollups.ts';
@@ -54,9 +54,7 @@ async function softDelete(trx: Knex.Transaction, registry: RegistryDoc, object: 
   const rows = await trx.withSchema(DATA_SCHEMA).table(object.name).whereIn('id', ids).whereNull('_deletedAt')
     .update({ _deletedAt: trx.fn.now(), _deletedBy: user.id }).returning('*') as Array<Record<string, unknown>>;
   await refreshRollups(trx, registry, object.name, parentRefs(registry, object, ...rows), user);
-  for (const r of rows) {
-    await publishEvent(trx, { type: 'record.deleted', object: object.name, recordId: r.id as string, ownerId: r.ownerId as string, actor: user.id });
-  }
+  await publishEvents(trx, { type: 'record.deleted', object: object.name, actor: user.id }, rows.map((r) => ({ recordId: r.id as string, ownerId: r.ownerId as string })));
 }
 
 export interface DeleteOptions {

@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import { objectOf, type Caller, type RecordContext } from './context.ts';
-import { publishEvent } from './events.ts';
+import { publishEvents } from './events.ts';
 import { loadRow } from './load.ts';
 import { checkReferences, uniqueConflict } from './references.ts';
 import { referencesTo } from './remove.ts';
@@ -37,7 +37,7 @@ async function undelete(trx: Knex.Transaction, registry: RegistryDoc, object: De
     await undelete(trx, registry, ref.object, children.map((c) => c.id), deletedAt, user, restored, depth + 1);
   }
   await refreshRollups(trx, registry, object.name, parentRefs(registry, object, ...rows), user);
-  for (const r of rows) await publishEvent(trx, { type: 'record.restored', object: object.name, recordId: r.id as string, ownerId: r.ownerId as string, actor: user.id });
+  await publishEvents(trx, { type: 'record.restored', object: object.name, actor: user.id }, rows.map((r) => ({ recordId: r.id as string, ownerId: r.ownerId as string })));
 }
 
 export async function restoreRecord(ctx: RecordContext, objectName: string, id: string): Promise<ApiRecord> {

@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import { StrataError } from '../errors.ts';
 import type { RecordContext } from './context.ts';
+import { collecting, handUp, notificationBuffer, notifyCommitted } from './notifications.ts';
 
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
@@ -35,14 +36,17 @@ export function databaseProblem(err: unknown): StrataError | undefined {
 export async function inTransaction<T>(ctx: RecordContext, trxIn: Knex.Transaction | undefined, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   if (trxIn) {
     try {
-      return await trxIn.transaction(fn);
+      return await savepoint(trxIn, fn);
     } catch (err) {
       throw databaseProblem(err) ?? err;
     }
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.knex.transaction(fn);
+      // The events' notifications go out once committed (notifications.ts).
+      const { result, payloads } = await ctx.knex.transaction((trx) => collecting(trx, fn));
+      notifyCommitted(ctx.knex, payloads);
+      return result;
     } catch (err) {
       const code = (err as { code?: unknown } | null)?.code;
       if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
@@ -52,4 +56,15 @@ export async function inTransaction<T>(ctx: RecordContext, trxIn: Knex.Transacti
       throw databaseProblem(err) ?? err;
     }
   }
+}
+
+/**
+ * Inside a caller's transaction (bulk), a failed record must not abort the others. The
+ * savepoint's event notifications join its parent's only when it succeeds.
+ */
+export async function savepoint<T>(trx: Knex.Transaction, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  if (!notificationBuffer(trx)) return trx.transaction(fn);
+  const { result, payloads } = await trx.transaction((sp) => collecting(sp, fn));
+  handUp(trx, payloads);
+  return result;
 }

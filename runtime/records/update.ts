@@ -1,14 +1,19 @@
 /**
- * Update a record (partial). The steps, in order:
+ * Update a record (partial): the object's write plan (write-plan.ts) for an update. In order:
  * object → check input (400) → BEGIN → load row FOR UPDATE through update access (404/403) →
- * If-Match version (412) → owner change rights, owner is a user (422) → merge → formulas →
- * validate with $previous (422; formats only of changed fields) → references (422) →
- * before-save hooks → UPDATE … version+1 (unique: 409) → history →
- * rollups of old and new parents → event → COMMIT → after-save hooks.
+ * If-Match version (412) → owner change rights, owner is a user (422) → merge →
+ * before-save workflows and hooks → formulas → validate with $previous (422; formats only of
+ * changed fields) → references that change (422) → UPDATE … version+1 (unique: 409) →
+ * history → rollups of old and new parents → outbox event → after-save jobs → COMMIT →
+ * after-commit hooks.
  */
 import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
-import { forbidden } from '../errors.ts';
+import { forbidden, type StrataError } from '../errors.ts';
+import { hasBeforeSave, runBeforeSave } from './before-save.ts';
+import { enqueueJobs } from './jobs.ts';
+import { assertDepth } from './seams.ts';
+import { writePlan } from './write-plan.ts';
 import { objectOf, type RecordContext } from './context.ts';
 import { checkOwner } from './owner.ts';
 import { sameValue } from './same.ts';
@@ -32,7 +37,9 @@ function changedFields(before: Values, after: Values, names: string[]): string[]
 }
 
 export async function updateRecord(ctx: RecordContext, objectName: string, id: string, input: unknown, opts: UpdateOptions = {}, trxIn?: Knex.Transaction): Promise<ApiRecord> {
+  assertDepth(ctx);
   const object = objectOf(ctx, objectName);
+  const plan = writePlan(ctx, object);
   const sent = checkInput(object, input, ctx.access, { allowOwner: true });
   let previousRow: Values | undefined;
   const run = async (trx: Knex.Transaction) => {
@@ -46,19 +53,20 @@ export async function updateRecord(ctx: RecordContext, objectName: string, id: s
     const previous: Values = { ...current };
     const names = [...object.fields.map((f) => f.name), 'ownerId'];
     let values: Values = { ...current, ...sent };
-    values = computeFormulas(object, values, { user: ctx.user, previous });
-    validateRecord(object, values, { user: ctx.user, previous, isCreate: false, changed: new Set(changedFields(current, values, names)) });
-    const refChanges = Object.fromEntries(object.fields.filter((f) => f.type === 'reference' && f.name in sent && sent[f.name] !== current[f.name]).map((f) => [f.name, sent[f.name]]));
-    await checkReferences(trx, ctx.registry, object, refChanges, ctx.access);
-    if (ctx.hooks?.beforeSave) {
-      await ctx.hooks.beforeSave(ctx, object, values, previous, trx);
-      values = computeFormulas(object, values, { user: ctx.user, previous });
-      const hookChanged = changedFields(current, values, names);
-      validateRecord(object, values, { user: ctx.user, previous, isCreate: false, changed: new Set(hookChanged) });
-      // A reference the hook set must point at a live record too.
-      await checkReferences(trx, ctx.registry, object, Object.fromEntries(object.fields
-        .filter((f) => f.type === 'reference' && hookChanged.includes(f.name) && !(f.name in refChanges)).map((f) => [f.name, values[f.name]])));
+    if (hasBeforeSave(ctx, plan, 'update')) {
+      const item = { values, previous };
+      let failure: StrataError | undefined;
+      const [kept] = await runBeforeSave(ctx, plan, 'update', trx, [item], (_i, err) => { failure ??= err; });
+      if (!kept) throw failure;
+      values = item.values;
     }
+    values = computeFormulas(object, values, { user: ctx.user, previous });
+    const changing = changedFields(current, values, names);
+    validateRecord(object, values, { user: ctx.user, previous, isCreate: false, changed: new Set(changing) });
+    // Every reference that changes (sent, or set by a before-save step) must point at a live
+    // record the caller may read.
+    await checkReferences(trx, ctx.registry, object, Object.fromEntries(object.fields
+      .filter((f) => f.type === 'reference' && changing.includes(f.name)).map((f) => [f.name, values[f.name]])), ctx.access);
     const changed = changedFields(current, values, names);
     if (!changed.length) return current;
     const set: Values = {};
@@ -78,6 +86,8 @@ export async function updateRecord(ctx: RecordContext, objectName: string, id: s
     await recordHistory(trx, object, current.id as string, current, updated, ctx.user.id);
     await refreshRollups(trx, ctx.registry, object.name, parentRefs(ctx.registry, object, current, updated), ctx.user);
     await publishEvent(trx, { type: 'record.updated', object: object.name, recordId: current.id as string, ownerId: updated.ownerId as string, actor: ctx.user.id, changed });
+    const jobs = plan.afterSave.update;
+    if (jobs.length) await enqueueJobs(trx, object, jobs.flatMap((j) => j.jobs(ctx, object, 'update', [{ record: updated, previous }])));
     return updated;
   };
   const updated = await inTransaction(ctx, trxIn, run);

@@ -21,7 +21,7 @@ type Params = { object: string; id: string };
 export function recordContext(engine: Engine, request: FastifyRequest): RecordContext {
   const user = requireUser(request);
   const registry = engine.registry.current;
-  return { knex: engine.knex, registry, user: { id: user.id, email: user.email, roles: user.roles }, access: policyFor(registry, { id: user.id, roles: user.roles, teamIds: request.teamIds }) };
+  return { knex: engine.knex, registry, seams: engine.seams, user: { id: user.id, email: user.email, roles: user.roles }, access: policyFor(registry, { id: user.id, roles: user.roles, teamIds: request.teamIds }) };
 }
 
 function etag(version: unknown): string {
