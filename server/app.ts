@@ -4,10 +4,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import type { Engine } from '../runtime/engine.ts';
 import type { CredentialCacheOptions } from '../runtime/security/credential-cache.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
@@ -42,8 +42,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     onConstructorPoisoning: 'error',
   });
   registerProblemHandler(app);
-  await app.register(helmet, {
-    global: true,
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

@@ -118,26 +118,35 @@ export class CredentialCache {
 
   /** The credential a session token or API key stands for; undefined when not valid. */
   async resolve(token: string): Promise<Credential | undefined> {
+    const hit = this.cached(token);
+    if (hit) return hit;
     const kind = isSessionToken(token) ? 'session' : isApiKey(token) ? 'key' : undefined;
     if (!kind) return undefined;
     const hash = hashToken(token);
     const now = Date.now();
-    if (this.live) {
-      const entry = this.entries.get(hash);
-      if (entry && now < entry.expiresAt && now - entry.seenAt < IDLE_MS && now - entry.cachedAt < this.opts.maxAgeMs) {
-        this.hits++;
-        entry.seenAt = now;
-        (kind === 'session' ? this.seen : this.used).set(hash, now);
-        return entry.credential;
-      }
-      if (entry) this.forget(hash);
-    }
     this.misses++;
     const generation = this.generation;
     const entry = await this.lookup(kind, hash, now);
     if (!entry) return undefined;
     if (this.live && generation === this.generation) this.remember(hash, entry);
     return entry.credential;
+  }
+
+  /** The credential when this process may answer from memory (counted as a use); else undefined. */
+  cached(token: string): Credential | undefined {
+    if (!this.live || !(isSessionToken(token) || isApiKey(token))) return undefined;
+    const hash = hashToken(token);
+    const entry = this.entries.get(hash);
+    if (!entry) return undefined;
+    const now = Date.now();
+    if (now < entry.expiresAt && now - entry.seenAt < IDLE_MS && now - entry.cachedAt < this.opts.maxAgeMs) {
+      this.hits++;
+      entry.seenAt = now;
+      (entry.kind === 'session' ? this.seen : this.used).set(hash, now);
+      return entry.credential;
+    }
+    this.forget(hash);
+    return undefined;
   }
 
   private async lookup(kind: 'session' | 'key', hash: string, now: number): Promise<Entry | undefined> {

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../../runtime/engine.ts';
 import { forbidden, unauthorized } from '../../runtime/errors.ts';
 import { audit } from '../../runtime/security/audit.ts';
-import { CredentialCache, type CredentialCacheOptions } from '../../runtime/security/credential-cache.ts';
+import { CredentialCache, type Credential, type CredentialCacheOptions } from '../../runtime/security/credential-cache.ts';
 import { teamIds, usesTeam } from '../../runtime/security/team.ts';
 import type { User } from '../../runtime/security/users.ts';
 
@@ -74,7 +74,8 @@ export function registerAuth(app: FastifyInstance, engine: Engine, cacheOptions:
   app.addHook('onClose', async () => {
     await credentials.stop();
   });
-  app.addHook('onRequest', async (request) => {
+  /** Sets request.user; a promise only when the database must be asked (cache miss, team). */
+  const authenticate = (request: FastifyRequest): void | Promise<void> => {
     // The route's own pattern: `/%61pi/users` reaches /api/users too, so the raw URL is not enough.
     const path = request.routeOptions.url ?? request.url;
     if (!path.startsWith('/api/')) return;
@@ -82,32 +83,57 @@ export function registerAuth(app: FastifyInstance, engine: Engine, cacheOptions:
     const bearer = bearerOf(request);
     const token = bearer ?? request.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized('Sign in first: send the session cookie or an Authorization: Bearer token');
-    const credential = await credentials.resolve(token);
-    const user = credential?.user;
-    if (credential?.keyId) {
-      request.apiKeyId = credential.keyId;
-      request.apiKeyRole = credential.keyRole ?? null;
+    const accept = (credential: Credential | undefined): void | Promise<void> => {
+      if (!credential) throw unauthorized('The session or key is invalid or has expired');
+      if (!bearer && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+        throw forbidden('Cross-site request refused');
+      }
+      const user = credential.user;
+      if (credential.keyId) {
+        request.apiKeyId = credential.keyId;
+        request.apiKeyRole = credential.keyRole ?? null;
+      }
+      request.user = user;
+      if (usesTeam(engine.registry.current, user.roles)) {
+        return teamIds(engine.knex, user.id).then((ids) => { request.teamIds = ids; });
+      }
+    };
+    // A session seen before answers from memory, without a promise in between.
+    const cached = credentials.cached(token);
+    return cached ? accept(cached) : credentials.resolve(token).then(accept);
+  };
+  // Callback-style hooks: most requests need no promise here at all.
+  app.addHook('onRequest', (request, _reply, done) => {
+    let pending: void | Promise<void>;
+    try {
+      pending = authenticate(request);
+    } catch (err) {
+      done(err as Error);
+      return;
     }
-    if (!user) throw unauthorized('The session or key is invalid or has expired');
-    if (!bearer && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-      throw forbidden('Cross-site request refused');
-    }
-    request.user = user;
-    if (usesTeam(engine.registry.current, user.roles)) request.teamIds = await teamIds(engine.knex, user.id);
+    if (pending) pending.then(() => done(), done);
+    else done();
   });
   // Sign-out, key revocation and user changes: the answer waits until this process's cache
   // has dropped what they revoked (one round trip on the LISTEN connection), so the caller's
   // next request is already refused here, and — the notification reaching every process at
   // once — elsewhere.
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (!SAFE_METHODS.has(request.method) && REVOKING_ROUTES.test(request.routeOptions.url ?? request.url)) await credentials.sync();
-    return payload;
-  });
-  app.addHook('onResponse', async (request) => {
-    // Key use is audited (who used which key for what), sampled to writes to keep the log useful.
-    if (request.apiKeyId && !SAFE_METHODS.has(request.method)) {
-      await audit(engine.knex, { action: 'api_key.use', actorId: request.user?.id, actorEmail: request.user?.email, target: request.apiKeyId, ip: request.ip, detail: { method: request.method, url: request.url.slice(0, 200) } }).catch(() => {});
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (SAFE_METHODS.has(request.method) || !REVOKING_ROUTES.test(request.routeOptions.url ?? request.url)) {
+      done(null, payload);
+      return;
     }
+    credentials.sync().then(() => done(null, payload), done);
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    // Key use is audited (who used which key for what), sampled to writes to keep the log useful.
+    if (!request.apiKeyId || SAFE_METHODS.has(request.method)) {
+      done();
+      return;
+    }
+    audit(engine.knex, { action: 'api_key.use', actorId: request.user?.id, actorEmail: request.user?.email, target: request.apiKeyId, ip: request.ip, detail: { method: request.method, url: request.url.slice(0, 200) } })
+      .catch(() => {})
+      .finally(() => done());
   });
 }
 
