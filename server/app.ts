@@ -4,9 +4,10 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import type { Engine } from '../runtime/engine.ts';
+import type { CredentialCacheOptions } from '../runtime/security/credential-cache.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
@@ -24,6 +25,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Requests per minute per caller on /api (0: no general limit); sign-in has its own. */
   rateLimit?: number;
+  /** Tuning of the session cache (tests slow its reconnects down, for one). */
+  credentialCache?: Partial<CredentialCacheOptions>;
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -39,8 +42,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     onConstructorPoisoning: 'error',
   });
   registerProblemHandler(app);
-  await app.register(helmet, {
-    global: true,
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -55,7 +57,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   await app.register(cookie);
   // A budget per caller on every API route; sign-in adds its per-IP limit, and per-account throttling is in the login route.
   await registerRateLimit(app, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
-  registerAuth(app, engine);
+  registerAuth(app, engine, opts.credentialCache);
   await registerStudio(app);
   healthRoutes(app, engine);
   authRoutes(app, engine);

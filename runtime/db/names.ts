@@ -3,6 +3,12 @@ export const DATA_SCHEMA = 'crm';
 export const SYSTEM_SCHEMA = 'strata';
 /** Removed object tables are moved here (renamed aside), never dropped. */
 export const BIN_SCHEMA = 'strata_bin';
+/**
+ * NOTIFY channel of credential changes (a session ended, a key revoked, a user changed), raised
+ * by triggers so that no code path can forget it; every server process LISTENs to drop what it
+ * cached (runtime/security/credential-cache.ts).
+ */
+export const AUTH_CHANNEL = 'strata_auth';
 
 /** Columns every object table has besides its fields. API names are the column names. */
 export const SYSTEM_COLUMNS = {

@@ -3,7 +3,7 @@
  * each, under an advisory lock so that two processes starting together do not race.
  */
 import type { Knex } from 'knex';
-import { BIN_SCHEMA, DATA_SCHEMA, SYSTEM_SCHEMA } from './names.ts';
+import { AUTH_CHANNEL, BIN_SCHEMA, DATA_SCHEMA, SYSTEM_SCHEMA } from './names.ts';
 import type { RegistryDoc } from '../metadata/deployed.ts';
 import { reconcileSearchIndexes } from '../schema/search-index.ts';
 
@@ -227,6 +227,50 @@ const MIGRATIONS: Migration[] = [
           done_at timestamptz
         )`);
       await trx.raw(`CREATE INDEX jobs_pending ON ${S}.jobs (id) WHERE done_at IS NULL`);
+    },
+  },
+  {
+    id: 9,
+    name: 'credential changes NOTIFY strata_auth (sessions cached in the process)',
+    async up(trx) {
+      // Triggers, not calls in our code: every way a session ends, a key is revoked or a user
+      // changes (including SQL typed by an operator) reaches every process's cache. The
+      // payload says what to forget: s:<token hash>, k:<key hash>, u:<user id>. NOTIFY is
+      // sent at commit, so a process never drops its cache before the change is visible.
+      // The idle clock (last_seen_at) and key use (last_used_at) notify nothing.
+      await trx.raw(`
+        CREATE FUNCTION ${S}.notify_session_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('${AUTH_CHANNEL}', 's:' || OLD.token_hash);
+          RETURN NULL;
+        END $$`);
+      await trx.raw(`
+        CREATE TRIGGER sessions_notify_delete AFTER DELETE ON ${S}.sessions
+        FOR EACH ROW EXECUTE FUNCTION ${S}.notify_session_change()`);
+      // The idle clock only moves forward in use; set back (by an operator), it is news.
+      await trx.raw(`
+        CREATE TRIGGER sessions_notify_update AFTER UPDATE ON ${S}.sessions
+        FOR EACH ROW WHEN (OLD.token_hash IS DISTINCT FROM NEW.token_hash OR OLD.user_id IS DISTINCT FROM NEW.user_id
+          OR OLD.expires_at IS DISTINCT FROM NEW.expires_at OR NEW.last_seen_at < OLD.last_seen_at)
+        EXECUTE FUNCTION ${S}.notify_session_change()`);
+      await trx.raw(`
+        CREATE FUNCTION ${S}.notify_api_key_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('${AUTH_CHANNEL}', 'k:' || OLD.key_hash);
+          RETURN NULL;
+        END $$`);
+      await trx.raw(`
+        CREATE TRIGGER api_keys_notify AFTER DELETE OR UPDATE OF key_hash, user_id, role, revoked_at ON ${S}.api_keys
+        FOR EACH ROW EXECUTE FUNCTION ${S}.notify_api_key_change()`);
+      await trx.raw(`
+        CREATE FUNCTION ${S}.notify_user_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          PERFORM pg_notify('${AUTH_CHANNEL}', 'u:' || OLD.id);
+          RETURN NULL;
+        END $$`);
+      await trx.raw(`
+        CREATE TRIGGER users_notify AFTER DELETE OR UPDATE OF email, name, roles, manager_id, active, password_hash, mfa_enabled ON ${S}.users
+        FOR EACH ROW EXECUTE FUNCTION ${S}.notify_user_change()`);
     },
   },
 ];

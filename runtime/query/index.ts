@@ -6,8 +6,8 @@ export { compileFilter, MAX_CONDITIONS, MAX_DEPTH, MAX_IN_VALUES, OPERATORS, typ
 export { parseSort, sortSignature, applySort, type SortKey, type SortDirection } from './sort.ts';
 export { encodeCursor, decodeCursor, cursorCondition, type CursorValues } from './cursor.ts';
 export {
-  buildListQuery, listPage, pageFromRows, parseLimit, parseFields, searchCondition,
+  buildListQuery, planListQuery, listPage, pageFromRows, parseLimit, parseFields, searchCondition,
   DEFAULT_LIMIT, MAX_LIMIT, DEFAULT_SORT,
-  type ListParams, type ListScope, type ExtraWhere, type ListPage,
+  type ListParams, type ListScope, type ExtraWhere, type ListPage, type ListPlan,
 } from './list.ts';
 export type { SqlBinding, SqlFragment } from './sql.ts';

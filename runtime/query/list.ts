@@ -142,6 +142,18 @@ function defaultSort(ctx: QueryContext): string {
  * there is a next page. Throws one QueryError listing every bad parameter.
  */
 export function buildListQuery(knex: Knex, ctx: QueryContext, params: ListParams, extraWhere?: ExtraWhere): Knex.QueryBuilder {
+  return planListQuery(knex, ctx, params, extraWhere).qb;
+}
+
+/** The list query, with the sort and limit it was built for (for `pageFromRows`). */
+export interface ListPlan {
+  qb: Knex.QueryBuilder;
+  sort: SortKey[];
+  limit: number;
+}
+
+/** As `buildListQuery`, returning the parsed sort and limit as well. */
+export function planListQuery(knex: Knex, ctx: QueryContext, params: ListParams, extraWhere?: ExtraWhere): ListPlan {
   const joins = new JoinPlan(ctx.object, ctx.readableRows);
   const issues: QueryIssue[] = [];
   const limit = collect(issues, () => parseLimit(params.limit));
@@ -172,7 +184,7 @@ export function buildListQuery(knex: Knex, ctx: QueryContext, params: ListParams
   if (extraWhere) qb.toSQL();
   joins.applyTo(qb);
   applySort(qb, sort);
-  return qb.limit(limit + 1);
+  return { qb: qb.limit(limit + 1), sort, limit };
 }
 
 function emptyToUndefined(v: unknown): unknown {

@@ -33,18 +33,40 @@ export async function createApiKey(knex: Knex, owner: User, input: { name?: unkn
   return { id: rows[0].id as string, key };
 }
 
-export async function resolveApiKey(knex: Knex, key: string): Promise<{ user: User; keyId: string; role: string | null } | undefined> {
-  if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return undefined;
+export interface ResolvedApiKey { user: User; keyId: string; role: string | null }
+
+export function isApiKey(key: string): boolean {
+  return key.startsWith(API_KEY_PREFIX) && key.length <= 200;
+}
+
+export async function resolveApiKey(knex: Knex, key: string): Promise<ResolvedApiKey | undefined> {
+  if (!isApiKey(key)) return undefined;
+  return findApiKey(knex, hashToken(key));
+}
+
+/** A live key by its hash, marking it used; undefined when revoked or its user inactive. */
+export async function findApiKey(knex: Knex, keyHash: string): Promise<ResolvedApiKey | undefined> {
   const { rows } = await knex.raw(
     `UPDATE ${T} k SET last_used_at = now() FROM ${SYSTEM_SCHEMA}.users u
       WHERE k.key_hash = ? AND k.revoked_at IS NULL AND u.id = k.user_id AND u.active
       RETURNING u.*, k.role AS key_role, k.id AS key_id`,
-    [hashToken(key)],
+    [keyHash],
   );
   const r = rows[0];
   if (!r) return undefined;
   const user = toUser(r);
   return { user: { ...user, roles: keyRoles(user.roles, r.key_role as string | null) }, keyId: r.key_id as string, role: (r.key_role as string | null) ?? null };
+}
+
+/** Marks many keys used in one statement (the in-process cache's batch). */
+export async function touchApiKeys(knex: Knex, used: ReadonlyMap<string, number>): Promise<void> {
+  if (!used.size) return;
+  await knex.raw(
+    `UPDATE ${T} k SET last_used_at = v.used
+       FROM unnest(?::text[], ?::timestamptz[]) AS v(key_hash, used)
+      WHERE k.key_hash = v.key_hash AND (k.last_used_at IS NULL OR k.last_used_at < v.used)`,
+    [[...used.keys()], [...used.values()].map((ms) => new Date(ms).toISOString())],
+  );
 }
 
 /**

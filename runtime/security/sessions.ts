@@ -24,11 +24,25 @@ export async function createSession(knex: Knex, userId: string, meta: { ip?: str
 
 /** The signed-in user of a session token, touching its idle clock; undefined when invalid. */
 export async function resolveSession(knex: Knex, token: string): Promise<User | undefined> {
-  if (!token.startsWith('sst_') || token.length > 200) return undefined;
+  if (!isSessionToken(token)) return undefined;
+  return (await findSession(knex, hashToken(token)))?.user;
+}
+
+export function isSessionToken(token: string): boolean {
+  return token.startsWith('sst_') && token.length <= 200;
+}
+
+export interface FoundSession { user: User; expiresAt: number; lastSeenAt: number }
+
+/**
+ * A live session by its token's hash, with its clocks (ms since the epoch, the database's),
+ * touching the idle clock; undefined when ended, expired, idle too long or its user inactive.
+ */
+export async function findSession(knex: Knex, tokenHash: string): Promise<FoundSession | undefined> {
   // The idle clock is touched at most once a minute: a read then writes nothing.
   const { rows } = await knex.raw(
     `WITH s AS (
-       SELECT s.id AS session_id, s.last_seen_at AS session_seen, u.*
+       SELECT s.id AS session_id, s.last_seen_at AS session_seen, s.expires_at AS session_expires, u.*
          FROM ${T} s JOIN ${SYSTEM_SCHEMA}.users u ON u.id = s.user_id
         WHERE s.token_hash = ? AND u.active AND s.expires_at > now()
           AND s.last_seen_at > now() - make_interval(mins => ?)
@@ -37,9 +51,22 @@ export async function resolveSession(knex: Knex, token: string): Promise<User | 
         WHERE t.id = s.session_id AND s.session_seen < now() - interval '1 minute'
      )
      SELECT * FROM s`,
-    [hashToken(token), SESSION_IDLE_MINUTES],
+    [tokenHash, SESSION_IDLE_MINUTES],
   );
-  return rows[0] ? toUser(rows[0]) : undefined;
+  const r = rows[0];
+  if (!r) return undefined;
+  return { user: toUser(r), expiresAt: new Date(r.session_expires).getTime(), lastSeenAt: new Date(r.session_seen).getTime() };
+}
+
+/** Writes the idle clocks of many sessions in one statement (the in-process cache's batch). */
+export async function touchSessions(knex: Knex, seen: ReadonlyMap<string, number>): Promise<void> {
+  if (!seen.size) return;
+  await knex.raw(
+    `UPDATE ${T} t SET last_seen_at = v.seen
+       FROM unnest(?::text[], ?::timestamptz[]) AS v(token_hash, seen)
+      WHERE t.token_hash = v.token_hash AND t.last_seen_at < v.seen`,
+    [[...seen.keys()], [...seen.values()].map((ms) => new Date(ms).toISOString())],
+  );
 }
 
 export async function endSession(knex: Knex, token: string): Promise<void> {

@@ -6,15 +6,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Engine } from '../../runtime/engine.ts';
 import { forbidden, unauthorized } from '../../runtime/errors.ts';
-import { resolveApiKey } from '../../runtime/security/api-keys.ts';
 import { audit } from '../../runtime/security/audit.ts';
-import { resolveSession } from '../../runtime/security/sessions.ts';
+import { CredentialCache, type Credential, type CredentialCacheOptions } from '../../runtime/security/credential-cache.ts';
 import { teamIds, usesTeam } from '../../runtime/security/team.ts';
 import type { User } from '../../runtime/security/users.ts';
 
 export const SESSION_COOKIE = 'strata_session';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's cache of resolved sessions and keys (runtime/security/credential-cache.ts). */
+    credentials: CredentialCache;
+  }
   interface FastifyRequest {
     user?: User;
     /** The caller and everyone under them (only looked up when a role grants `team`). */
@@ -30,6 +33,8 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Where a write may end sessions, revoke keys or change users. */
+const REVOKING_ROUTES = /^\/api\/(auth|users)(\/|$)/;
 
 export function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -60,8 +65,17 @@ function sameOrigin(request: FastifyRequest): boolean {
   }
 }
 
-export function registerAuth(app: FastifyInstance, engine: Engine): void {
-  app.addHook('onRequest', async (request) => {
+export function registerAuth(app: FastifyInstance, engine: Engine, cacheOptions: Partial<CredentialCacheOptions> = {}): void {
+  const credentials = new CredentialCache(engine.knex, { url: engine.db.url, log: (message, err) => app.log.warn({ err }, message), ...cacheOptions });
+  app.decorate('credentials', credentials);
+  app.addHook('onReady', async () => {
+    await credentials.start();
+  });
+  app.addHook('onClose', async () => {
+    await credentials.stop();
+  });
+  /** Sets request.user; a promise only when the database must be asked (cache miss, team). */
+  const authenticate = (request: FastifyRequest): void | Promise<void> => {
     // The route's own pattern: `/%61pi/users` reaches /api/users too, so the raw URL is not enough.
     const path = request.routeOptions.url ?? request.url;
     if (!path.startsWith('/api/')) return;
@@ -69,29 +83,57 @@ export function registerAuth(app: FastifyInstance, engine: Engine): void {
     const bearer = bearerOf(request);
     const token = bearer ?? request.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized('Sign in first: send the session cookie or an Authorization: Bearer token');
-    let user: User | undefined;
-    if (token.startsWith('sk_')) {
-      const key = await resolveApiKey(engine.knex, token);
-      if (key) {
-        user = key.user;
-        request.apiKeyId = key.keyId;
-        request.apiKeyRole = key.role;
+    const accept = (credential: Credential | undefined): void | Promise<void> => {
+      if (!credential) throw unauthorized('The session or key is invalid or has expired');
+      if (!bearer && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+        throw forbidden('Cross-site request refused');
       }
-    } else {
-      user = await resolveSession(engine.knex, token);
+      const user = credential.user;
+      if (credential.keyId) {
+        request.apiKeyId = credential.keyId;
+        request.apiKeyRole = credential.keyRole ?? null;
+      }
+      request.user = user;
+      if (usesTeam(engine.registry.current, user.roles)) {
+        return teamIds(engine.knex, user.id).then((ids) => { request.teamIds = ids; });
+      }
+    };
+    // A session seen before answers from memory, without a promise in between.
+    const cached = credentials.cached(token);
+    return cached ? accept(cached) : credentials.resolve(token).then(accept);
+  };
+  // Callback-style hooks: most requests need no promise here at all.
+  app.addHook('onRequest', (request, _reply, done) => {
+    let pending: void | Promise<void>;
+    try {
+      pending = authenticate(request);
+    } catch (err) {
+      done(err as Error);
+      return;
     }
-    if (!user) throw unauthorized('The session or key is invalid or has expired');
-    if (!bearer && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-      throw forbidden('Cross-site request refused');
-    }
-    request.user = user;
-    if (usesTeam(engine.registry.current, user.roles)) request.teamIds = await teamIds(engine.knex, user.id);
+    if (pending) pending.then(() => done(), done);
+    else done();
   });
-  app.addHook('onResponse', async (request) => {
-    // Key use is audited (who used which key for what), sampled to writes to keep the log useful.
-    if (request.apiKeyId && !SAFE_METHODS.has(request.method)) {
-      await audit(engine.knex, { action: 'api_key.use', actorId: request.user?.id, actorEmail: request.user?.email, target: request.apiKeyId, ip: request.ip, detail: { method: request.method, url: request.url.slice(0, 200) } }).catch(() => {});
+  // Sign-out, key revocation and user changes: the answer waits until this process's cache
+  // has dropped what they revoked (one round trip on the LISTEN connection), so the caller's
+  // next request is already refused here, and — the notification reaching every process at
+  // once — elsewhere.
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (SAFE_METHODS.has(request.method) || !REVOKING_ROUTES.test(request.routeOptions.url ?? request.url)) {
+      done(null, payload);
+      return;
     }
+    credentials.sync().then(() => done(null, payload), done);
+  });
+  app.addHook('onResponse', (request, _reply, done) => {
+    // Key use is audited (who used which key for what), sampled to writes to keep the log useful.
+    if (!request.apiKeyId || SAFE_METHODS.has(request.method)) {
+      done();
+      return;
+    }
+    audit(engine.knex, { action: 'api_key.use', actorId: request.user?.id, actorEmail: request.user?.email, target: request.apiKeyId, ip: request.ip, detail: { method: request.method, url: request.url.slice(0, 200) } })
+      .catch(() => {})
+      .finally(() => done());
   });
 }
 

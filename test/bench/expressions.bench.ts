@@ -127,7 +127,7 @@ export async function run(): Promise<BenchResult[]> {
   const ratio = totalInterpreted / totalCompiled;
   const worst = Math.min(...results.map((r) => r.ratio));
   const pass = ratio >= TARGET && worst >= RULE_FLOOR;
-  console.log(`expressions: compiled ${ratio.toFixed(1)}x faster than json-logic-js (target >= ${TARGET}x; slowest rule ${worst.toFixed(1)}x, floor ${RULE_FLOOR}x) ${pass ? 'PASS' : 'FAIL'}`);
+  console.log(`expressions: compiled ${ratio.toFixed(1)}x faster than json-logic-js (target >= ${TARGET}x; slowest rule ${worst.toFixed(1)}x, floor ${RULE_FLOOR}x) ${pass ? 'PASS' : 'BELOW'}`);
   results.push({ name: 'expressions', ratio, target: TARGET });
   return results;
 }

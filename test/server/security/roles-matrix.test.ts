@@ -279,6 +279,7 @@ describe('role definitions beyond crm-core', () => {
   it('a role naming no objects and unknown role names grant nothing', async () => {
     const { rows } = await t.db.knex.raw(`UPDATE strata.users SET roles = '{retired_role}' WHERE id = ? RETURNING id`, [reader.id]);
     expect(rows).toHaveLength(1);
+    await t.app.credentials.sync();
     const meta = json<{ objects: unknown[] }>(await t.api('GET', '/api/metadata', undefined, { token: reader.token }), 200);
     expect(meta.objects).toEqual([]);
     expect((await t.api('GET', '/api/records/all', undefined, { token: reader.token })).statusCode).toBe(404);
