@@ -3,16 +3,13 @@
  * and in which order formulas that read other formulas must be computed.
  */
 import type { JsonLogic } from '../types.ts';
+import { isLogic } from './code.ts';
 import { ExpressionError } from './compile.ts';
 
 /** In `expressionFields`' answer: the rule reads the whole data or a path computed at run time. */
 export const ANY_FIELD = '*';
 
 const SCOPED = new Set(['map', 'filter', 'reduce', 'all', 'none', 'some']);
-
-function isLogic(node: unknown): node is Record<string, unknown> {
-  return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.keys(node).length === 1;
-}
 
 function isLiteralKey(v: unknown): v is string | number {
   return typeof v === 'string' || typeof v === 'number';
