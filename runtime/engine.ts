@@ -18,6 +18,7 @@ import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
 import { backfillComputed } from './records/backfill.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
+import { SYSTEM_ACTOR } from './security/actor.ts';
 import { deployAs } from './security/deploys.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,7 +66,7 @@ function invalidPackage(what: string, problems: Problem[]): StrataError {
 export async function ensureStandardPackage(engine: Engine): Promise<DeployResult | undefined> {
   const reg: RegistryDoc = await loadRegistry(engine.knex);
   if (reg.version > 0) return undefined;
-  return deployAs(engine, { kind: 'system', name: 'system' }, await readPackage(STANDARD_PACKAGE_DIR), { door: 'install' });
+  return deployAs(engine, SYSTEM_ACTOR, await readPackage(STANDARD_PACKAGE_DIR), { door: 'install' });
 }
 
 export async function openEngine(opts: EngineOptions): Promise<Engine> {

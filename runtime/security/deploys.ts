@@ -10,72 +10,19 @@
  *   DATABASE_URL, who could change the database directly: it deploys as the system, with full
  *   rights, and is audited as `cli` with the operating-system user.
  */
-import { userInfo } from 'node:os';
-import type { Knex } from 'knex';
 import type { Engine } from '../engine.ts';
-import { StrataError, forbidden } from '../errors.ts';
-import type { RegistryDoc } from '../metadata/deployed.ts';
+import { StrataError } from '../errors.ts';
 import type { DeployResult } from '../schema/deploy.ts';
-import { audit } from './audit.ts';
-import { policyFor, type PolicySubject } from './policy.ts';
-import { isAdmin } from './roles.ts';
-import type { User } from './users.ts';
+import { actorIdentity, auditAs, type Actor } from './actor.ts';
+import { mayManageRoles, requireStudio } from './rights.ts';
 
-export type Deployer =
-  /** A signed-in person or an API key (`user.roles` as authenticated: a key's role only). */
-  | { kind: 'user'; user: User; ip?: string; apiKeyId?: string }
-  /** The engine itself (installing crm-core) or the command line. */
-  | { kind: 'system'; name: 'system' | 'cli' };
+/** Who deploys: a person over HTTP, or the system (install, command line). */
+export type Deployer = Actor;
 
 export type DeployDoor = 'http' | 'archive' | 'cli' | 'install';
 
-/** Managing roles: the built-in admin, or a holder of `manageUsers` (who hands roles out). */
-export function mayManageRoles(registry: RegistryDoc, subject: PolicySubject): boolean {
-  return isAdmin(subject) || policyFor(registry, subject).hasAbility('manageUsers');
-}
-
-/** Deploying, exporting and the recycle bin belong to admins and holders of `studio`. */
-export function mayUseStudio(registry: RegistryDoc, subject: PolicySubject): boolean {
-  return policyFor(registry, subject).hasAbility('studio');
-}
-
-export function requireStudio<T extends PolicySubject>(registry: RegistryDoc, subject: T): T {
-  if (!mayUseStudio(registry, subject)) throw forbidden('This needs the studio ability');
-  return subject;
-}
-
-/** The command line's deployer: the system, named after the OS user running it. */
-export const CLI_DEPLOYER: Deployer = { kind: 'system', name: 'cli' };
-
-function actorOf(deployer: Deployer): { id?: string; email: string } {
-  return deployer.kind === 'user' ? { id: deployer.user.id, email: deployer.user.email } : { email: deployer.name };
-}
-
-function osUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined; // no passwd entry (some containers)
-  }
-}
-
 /** At most this many step sentences go into one audit entry; the deploy history keeps them all. */
 const AUDITED_STEPS = 500;
-
-async function auditDeploy(trx: Knex.Transaction | Knex, action: 'deploy' | 'deploy.refused', deployer: Deployer, door: DeployDoor,
-  pkg: { name: string; version: string }, detail: Record<string, unknown>): Promise<void> {
-  const actor = actorOf(deployer);
-  await audit(trx, {
-    action, actorId: actor.id ?? null, actorEmail: actor.email, target: `${pkg.name}@${pkg.version}`,
-    ip: deployer.kind === 'user' ? deployer.ip ?? null : null,
-    detail: {
-      door,
-      ...(deployer.kind === 'user' && deployer.apiKeyId ? { apiKey: deployer.apiKeyId } : {}),
-      ...(deployer.kind === 'system' && deployer.name === 'cli' ? { osUser: osUser() } : {}),
-      ...detail,
-    },
-  });
-}
 
 function planSentences(plan: DeployResult['plan']): string[] {
   return plan.slice(0, AUDITED_STEPS).map((s) => (s.needsRoleRights ? `${s.description} [role]` : s.description));
@@ -92,15 +39,15 @@ export async function deployAs(engine: Pick<Engine, 'deploy' | 'registry' | 'kne
   const mayChangeRoles = deployer.kind === 'system' || mayManageRoles(registry, deployer.user);
   try {
     return await engine.deploy(bundle, {
-      dryRun: opts.dryRun, actor: actorOf(deployer), mayChangeRoles,
-      onApplied: (trx, result) => auditDeploy(trx, 'deploy', deployer, opts.door, result.package,
-        { version: result.version, steps: result.plan.length, plan: planSentences(result.plan) }),
+      dryRun: opts.dryRun, actor: actorIdentity(deployer), mayChangeRoles,
+      onApplied: (trx, result) => auditAs(trx, deployer, 'deploy', `${result.package.name}@${result.package.version}`,
+        { door: opts.door, version: result.version, steps: result.plan.length, plan: planSentences(result.plan) }),
     });
   } catch (err) {
     if (err instanceof StrataError && err.code === 'needs_role_rights') {
       const pkg = (bundle as { package: { name: string; version: string } }).package;
-      await auditDeploy(engine.knex, 'deploy.refused', deployer, opts.door, pkg,
-        { dryRun: !!opts.dryRun, reason: err.message, roles: err.errors?.map((e) => e.message) });
+      await auditAs(engine.knex, deployer, 'deploy.refused', `${pkg.name}@${pkg.version}`,
+        { door: opts.door, dryRun: !!opts.dryRun, reason: err.message, roles: err.errors?.map((e) => e.message) });
     }
     throw err;
   }

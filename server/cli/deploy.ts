@@ -4,7 +4,8 @@ import { UsageError } from '../config.ts';
 import type { Command } from './main.ts';
 import { withEngine } from './engine.ts';
 import { printPlan } from './plan-output.ts';
-import { CLI_DEPLOYER, deployAs } from '../../runtime/security/deploys.ts';
+import { CLI_ACTOR } from '../../runtime/security/actor.ts';
+import { deployAs } from '../../runtime/security/deploys.ts';
 
 export const deployCommand: Command = {
   summary: 'validate a package and apply it in one transaction (--dry-run: show the plan only)',
@@ -18,7 +19,7 @@ export const deployCommand: Command = {
     return withEngine(values, async (engine) => {
       await ensureStandardPackage(engine);
       // As the system, with full rights (whoever runs it could change the database directly), audited.
-      const result = await deployAs(engine, CLI_DEPLOYER, bundle, { dryRun: !!values['dry-run'], door: 'cli' });
+      const result = await deployAs(engine, CLI_ACTOR, bundle, { dryRun: !!values['dry-run'], door: 'cli' });
       printPlan(result);
       return 0;
     });

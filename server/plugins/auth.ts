@@ -8,6 +8,7 @@ import type { Engine } from '../../runtime/engine.ts';
 import { forbidden, unauthorized } from '../../runtime/errors.ts';
 import { resolveApiKey } from '../../runtime/security/api-keys.ts';
 import { audit } from '../../runtime/security/audit.ts';
+import { requireAdmin as adminOnly } from '../../runtime/security/rights.ts';
 import { resolveSession } from '../../runtime/security/sessions.ts';
 import { teamIds, usesTeam } from '../../runtime/security/team.ts';
 import type { User } from '../../runtime/security/users.ts';
@@ -108,7 +109,5 @@ export function requireSession(request: FastifyRequest): User {
 }
 
 export function requireAdmin(request: FastifyRequest): User {
-  const user = requireUser(request);
-  if (!user.roles.includes('admin')) throw forbidden('Only an admin may do this');
-  return user;
+  return adminOnly(requireUser(request));
 }

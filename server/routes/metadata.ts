@@ -5,9 +5,11 @@ import { badRequest, notFound, StrataError } from '../../runtime/errors.ts';
 import { ARCHIVE_LIMITS } from '../../runtime/metadata/archive.ts';
 import { exportBundle } from '../../runtime/metadata/export.ts';
 import { listRecycleBin, restoreFromBin } from '../../runtime/schema/restore.ts';
-import { checkArchiveAs, deployAs, requireStudio as studioRights, type Deployer } from '../../runtime/security/deploys.ts';
+import { checkArchiveAs, deployAs } from '../../runtime/security/deploys.ts';
+import { requireStudio as studioRights } from '../../runtime/security/rights.ts';
 import { visibleMetadata, visibleObject } from '../../runtime/security/visible-metadata.ts';
 import { requireUser } from '../plugins/auth.ts';
+import { actorOf } from './auth.ts';
 
 const DEPLOY_BODY_LIMIT = 20 * 1024 * 1024;
 /** What a folder archive may come as: browsers and tools name .zip, .tgz and .tar differently. */
@@ -15,10 +17,6 @@ const ARCHIVE_TYPES = ['application/zip', 'application/x-zip-compressed', 'appli
 
 function requireStudio(engine: Engine, request: FastifyRequest) {
   return studioRights(engine.registry.current, requireUser(request));
-}
-
-function deployerOf(request: FastifyRequest): Deployer {
-  return { kind: 'user', user: requireUser(request), ip: request.ip, apiKeyId: request.apiKeyId };
 }
 
 export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
@@ -38,7 +36,7 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
     if (dry !== undefined && dry !== 'true' && dry !== 'false') {
       throw badRequest('dryRun must be true or false', [{ field: 'dryRun', code: 'type', message: 'true or false' }]);
     }
-    return deployAs(engine, deployerOf(request), request.body, { dryRun: dry === 'true', door: 'http' });
+    return deployAs(engine, actorOf(request), request.body, { dryRun: dry === 'true', door: 'http' });
   });
 
   // Archive bytes are parsed only here: a plugin of its own keeps the parser off every other route.
@@ -54,7 +52,7 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
       }
       // The bundle only: the studio shows its plan (a dry-run deploy) before anything changes.
       const bundle = await readPackageBytes(request.body);
-      await checkArchiveAs(engine, deployerOf(request), bundle);
+      await checkArchiveAs(engine, actorOf(request), bundle);
       return bundle;
     });
   });
