@@ -119,6 +119,9 @@ describe('strata export and user create', () => {
     const ok = await runCli(['user', 'create', '--email', 'rep@example.com', '--password', 'a long enough passphrase', '--role', 'sales_rep'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('rep@example.com');
+    // Audited through the same rule as POST /api/users, as the command line.
+    const entry = (await readAuditLog(db.knex, { limit: 1000 })).find((e) => e.action === 'user.create' && e.target === 'rep@example.com');
+    expect(entry).toMatchObject({ actorEmail: 'cli', detail: { roles: ['sales_rep'], osUser: userInfo().username } });
     const weak = await runCli(['user', 'create', '--email', 'x@example.com', '--password', 'short'], env);
     expect(weak.code).toBe(1);
     const missing = await runCli(['user', 'create', '--email', 'y@example.com'], env);
