@@ -20,6 +20,8 @@ import { backfillComputed } from './records/backfill.ts';
 import { RecordSeams } from './records/seams.ts';
 import { flushNotifications } from './records/notifications.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
+import { SYSTEM_ACTOR } from './security/actor.ts';
+import { deployAs } from './security/deploys.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const STANDARD_PACKAGE_DIR = path.join(REPO_ROOT, 'metadata', 'packages', 'crm-core');
@@ -71,7 +73,7 @@ function invalidPackage(what: string, problems: Problem[]): StrataError {
 export async function ensureStandardPackage(engine: Engine): Promise<DeployResult | undefined> {
   const reg: RegistryDoc = await loadRegistry(engine.knex);
   if (reg.version > 0) return undefined;
-  return engine.deploy(await readPackage(STANDARD_PACKAGE_DIR), { actor: { email: 'system' } });
+  return deployAs(engine, SYSTEM_ACTOR, await readPackage(STANDARD_PACKAGE_DIR), { door: 'install' });
 }
 
 export async function openEngine(opts: EngineOptions): Promise<Engine> {

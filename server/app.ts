@@ -27,6 +27,27 @@ export interface AppOptions {
   rateLimit?: number;
   /** Tuning of the session cache (tests slow its reconnects down, for one). */
   credentialCache?: Partial<CredentialCacheOptions>;
+  /**
+   * Which reverse proxies to believe about the client (X-Forwarded-For, -Host, -Proto):
+   * fastify's trustProxy (addresses or CIDRs, a hop count as a function, or true). Off by default: without a
+   * proxy, anyone could claim any address (and dodge the sign-in throttle) or host (and pass
+   * the Origin check). `strata start` takes it from STRATA_TRUST_PROXY.
+   */
+  trustProxy?: TrustProxy;
+}
+
+export type TrustProxy = boolean | string | string[] | ((address: string, hop: number) => boolean);
+
+/** STRATA_TRUST_PROXY: unset, empty, `false` or `0` → off; a number → hops; `true`; else addresses/CIDRs, comma-separated. */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv): TrustProxy {
+  const v = env.STRATA_TRUST_PROXY?.trim();
+  if (!v || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return (_address, hop) => hop < hops;
+  }
+  return v.split(',').map((a) => a.trim()).filter(Boolean);
 }
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -35,8 +56,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   const app = Fastify({
     logger: opts.logger ? { level: 'info' } : false,
     bodyLimit: BODY_LIMIT,
-    // Request ids in logs, never in bodies; trust a local reverse proxy for the client IP.
-    trustProxy: '127.0.0.1',
+    trustProxy: opts.trustProxy ?? false,
     // Deeply nested JSON is rejected by the record layer; the parser itself must not choke.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

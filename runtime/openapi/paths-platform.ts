@@ -70,7 +70,7 @@ export function platformPaths(visibleObjects: string[]): Record<string, PathItem
     '/api/metadata/deploy': {
       post: {
         operationId: 'deploy', summary: 'Deploy a package (admin)', tags: ['Metadata'],
-        description: 'Validates the bundle, plans, and applies the plan in one transaction. With `dryRun=true` only plans.',
+        description: 'Validates the bundle, plans, and applies the plan in one transaction. With `dryRun=true` only plans. Needs the studio ability; a plan that puts or removes a role also needs the rights to manage roles (admin or manageUsers), else 403 `needs_role_rights` with the plan, even for a dry run.',
         parameters: [{ name: 'dryRun', in: 'query', schema: { type: 'boolean', default: false } }],
         requestBody: { required: true, content: json(schemaRef('PackageBundle')) },
         responses: { 200: { description: 'The plan, and whether it was applied', content: json(schemaRef('DeployResult')) }, ...errors(400, 401, 403, 409, 413, 422, 429) },
@@ -81,7 +81,8 @@ export function platformPaths(visibleObjects: string[]): Record<string, PathItem
         operationId: 'readPackageArchive', summary: 'Read a package folder archive as a bundle (admin)', tags: ['Metadata'],
         description: 'The body is a package folder packed as .zip, .tar.gz (.tgz) or .tar: at most 20 MB, unpacking to at most 50 MB in at most 5,000 entries. '
           + 'A single top folder holding `strata-package.json` is the package. Links, absolute paths and `..` are refused. Nothing is deployed: '
-          + 'the answer is the package as one bundle, to send to `POST /api/metadata/deploy` (a dry run first). Each problem in `errors` names the file inside the archive.',
+          + 'the answer is the package as one bundle, to send to `POST /api/metadata/deploy` (a dry run first). Each problem in `errors` names the file inside the archive. '
+          + 'A package that changes roles is refused with 403 `needs_role_rights` when the caller may not manage roles, as its deploy would be.',
         requestBody: {
           required: true,
           content: Object.fromEntries(['application/zip', 'application/gzip', 'application/x-tar', 'application/octet-stream']

@@ -17,7 +17,7 @@ import { validateBundle } from '../metadata/validate.ts';
 import { applySteps } from './apply.ts';
 import { reconcileSearchIndexes } from './search-index.ts';
 import { danglingReferences, planDeploy, type DanglingReference } from './plan.ts';
-import { countRecords, describeStep, refusals, type PlanStep } from './steps.ts';
+import { countRecords, describeStep, needsRoleRights, refusals, type PlanStep } from './steps.ts';
 
 export interface Actor { id?: string; email?: string }
 
@@ -28,6 +28,13 @@ export interface DeployOptions {
   dryRun?: boolean;
   actor?: Actor;
   backfill?: Backfill;
+  /**
+   * May this deploy put or remove roles? Undefined means yes (the engine's own installs and
+   * tests); every door a person comes through decides it in runtime/security/deploys.ts.
+   */
+  mayChangeRoles?: boolean;
+  /** Runs in the deploy's transaction once it is saved (the audit entry: no deploy without one). */
+  onApplied?: (trx: Knex.Transaction, result: DeployResult) => Promise<void>;
 }
 
 export interface StepSummary {
@@ -37,6 +44,8 @@ export interface StepSummary {
   field?: string;
   refused?: { count: number; reason: string };
   warnings?: Array<{ count: number; reason: string }>;
+  /** The step changes a role: only those who may manage roles may deploy it. */
+  needsRoleRights?: true;
 }
 
 export interface DeployResult {
@@ -57,10 +66,25 @@ export function summarize(step: PlanStep): StepSummary {
   if (refused) s.refused = { count: refused.count, reason: refused.reason };
   const warnings = step.results?.filter((r) => !r.refuse && r.count > 0);
   if (warnings?.length) s.warnings = warnings.map((w) => ({ count: w.count, reason: w.reason }));
+  if (needsRoleRights(step)) s.needsRoleRights = true;
   return s;
 }
 
 class Rollback extends Error {}
+
+/** 403 naming each role the plan would put or remove, with the plan (its steps marked). */
+function roleRightsNeeded(bundle: PackageBundle, steps: PlanStep[]): StrataError {
+  const gated = steps.filter(needsRoleRights);
+  const stated = new Map((bundle.roles ?? []).map((r, i) => [r.name, i]));
+  return new StrataError(403, 'needs_role_rights',
+    `This deploy changes ${gated.length} role${gated.length === 1 ? '' : 's'}: that needs an admin or the manageUsers ability`,
+    gated.map((s) => {
+      const name = 'name' in s ? s.name : '';
+      const i = stated.get(name);
+      return { field: i === undefined ? '/roles' : `/roles/${i}`, code: 'needs_role_rights', message: `${describeStep(s)}: only those who may manage roles may` };
+    }),
+    { plan: steps.map(summarize), applied: false });
+}
 
 /**
  * A package may state only part of another package's object (the fields, rules or layouts it
@@ -105,6 +129,9 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [LOCKS.deploy]);
       const live = await loadRegistry(trx);
       const plan = planDeploy(live, bundle, { newId: randomUUID });
+      // Checked against the plan, not the bundle: removing a role changes access too. A dry
+      // run is refused alike, so nobody learns what they could not deploy by asking.
+      if (opts.mayChangeRoles === false && plan.steps.some(needsRoleRights)) throw roleRightsNeeded(bundle, plan.steps);
       // An object another package still points at stays: nothing runs.
       dangling = danglingReferences(plan);
       const applied = dangling.length
@@ -134,6 +161,7 @@ export async function deployBundle(knex: Knex, input: unknown, opts: DeployOptio
         [plan.next.version, bundle.package.name, bundle.package.version, opts.actor?.id ?? null, opts.actor?.email ?? null,
           JSON.stringify(result.plan), JSON.stringify(bundle)],
       );
+      if (opts.onApplied) await opts.onApplied(trx, result);
     });
   } catch (err) {
     if (!(err instanceof Rollback)) throw err;

@@ -53,6 +53,16 @@ export type PlanStep = StepBase & (
 
 export type StepKind = PlanStep['kind'];
 
+/**
+ * Does this step change who may do what (a role's record or field access, or its abilities)?
+ * Such a step needs the rights to manage roles, whatever door the deploy comes through
+ * (CONTRACT §3). Renames that carry a role's grants along are not changes of access; an admin's
+ * customization kept over a package's role changes nothing.
+ */
+export function needsRoleRights(step: PlanStep): boolean {
+  return (step.kind === 'putElement' || step.kind === 'removeElement') && step.element === 'roles';
+}
+
 const singular: Record<ElementKind, string> = {
   layouts: 'layout', views: 'list view', workflows: 'workflow', roles: 'role',
   reports: 'report', dashboards: 'dashboard', extensions: 'extension',

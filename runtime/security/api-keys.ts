@@ -2,6 +2,9 @@
 import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { StrataError, notFound } from '../errors.ts';
+import type { RegistryDoc } from '../metadata/deployed.ts';
+import { auditAs, type UserActor } from './actor.ts';
+import { assignableRoles, isAdmin } from './roles.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { toUser, type User } from './users.ts';
 
@@ -22,7 +25,7 @@ export async function createApiKey(knex: Knex, owner: User, input: { name?: unkn
   if (input.role !== undefined && input.role !== null) {
     if (typeof input.role !== 'string' || !knownRoles.includes(input.role)) problems.push({ field: 'role', code: 'unknown_role', message: 'Unknown role' });
     // A key never carries more than its owner holds.
-    else if (!owner.roles.includes('admin') && !owner.roles.includes(input.role)) problems.push({ field: 'role', code: 'forbidden', message: 'You do not hold this role' });
+    else if (!isAdmin(owner) && !owner.roles.includes(input.role)) problems.push({ field: 'role', code: 'forbidden', message: 'You do not hold this role' });
   }
   if (problems.length) throw new StrataError(400, 'invalid_api_key', 'The API key request is not valid', problems);
   const key = newToken(API_KEY_PREFIX);
@@ -75,14 +78,14 @@ export async function touchApiKeys(knex: Knex, used: ReadonlyMap<string, number>
  */
 export function keyRoles(ownerRoles: string[], keyRole: string | null): string[] {
   if (!keyRole) return ownerRoles;
-  return ownerRoles.includes(keyRole) || ownerRoles.includes('admin') ? [keyRole] : [];
+  return ownerRoles.includes(keyRole) || isAdmin({ roles: ownerRoles }) ? [keyRole] : [];
 }
 
 export async function revokeApiKey(knex: Knex, actor: User, id: string): Promise<void> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('No such API key');
   const { rowCount } = await knex.raw(
     `UPDATE ${T} SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL AND (user_id = ? OR ?)`,
-    [id, actor.id, actor.roles.includes('admin')],
+    [id, actor.id, isAdmin(actor)],
   );
   if (!rowCount) throw notFound('No such API key');
 }
@@ -90,4 +93,17 @@ export async function revokeApiKey(knex: Knex, actor: User, id: string): Promise
 export async function listApiKeys(knex: Knex, userId: string): Promise<ApiKeyInfo[]> {
   const { rows } = await knex.raw(`SELECT id, name, prefix, role, created_at, last_used_at, revoked_at FROM ${T} WHERE user_id = ? ORDER BY created_at`, [userId]);
   return (rows as Array<Record<string, string | null>>).map((r) => ({ id: r.id!, name: r.name!, prefix: r.prefix!, role: r.role, createdAt: r.created_at!, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+}
+
+/** A key for the caller (never more than they hold now, nor than the key they call with), audited. */
+export async function createApiKeyAs(knex: Knex, registry: RegistryDoc, actor: UserActor, input: { name?: unknown; role?: unknown }): Promise<{ id: string; key: string }> {
+  const created = await createApiKey(knex, actor.user, input, assignableRoles(registry), actor.apiKeyRole ?? null);
+  await auditAs(knex, actor, 'api_key.create', created.id);
+  return created;
+}
+
+/** Revokes one of the caller's keys (an admin: anyone's), audited. */
+export async function revokeApiKeyAs(knex: Knex, actor: UserActor, id: string): Promise<void> {
+  await revokeApiKey(knex, actor.user, id);
+  await auditAs(knex, actor, 'api_key.revoke', id);
 }

@@ -19,6 +19,7 @@ import { ANY_FIELD, expressionFields } from '../../metadata/expressions/index.ts
 import { compileFilter } from '../query/filter.ts';
 import { ROOT_ALIAS } from '../query/joins.ts';
 import { fullAccess, type AccessPolicy, type RecordAction, type RowCondition } from './access.ts';
+import { isAdmin } from './roles.ts';
 
 export interface PolicySubject {
   id: string;
@@ -27,7 +28,6 @@ export interface PolicySubject {
   teamIds?: string[];
 }
 
-export const ADMIN_ROLE = 'admin';
 const FIELD_RANK: Record<FieldAccess, number> = { none: 0, read: 1, edit: 2 };
 
 type Grant = { kind: 'all' } | { kind: 'own' } | { kind: 'team' } | { kind: 'filter'; filter: Record<string, unknown> };
@@ -96,7 +96,7 @@ function conditionFor(registry: RegistryDoc, object: DeployedObject, grants: Gra
 
 /** The policy for a caller holding `user.roles` (unknown role names grant nothing). */
 export function policyFor(registry: RegistryDoc, user: PolicySubject): AccessPolicy {
-  if (user.roles.includes(ADMIN_ROLE)) return fullAccess;
+  if (isAdmin(user)) return fullAccess;
   const roles = rolesOf(registry, user.roles);
   const abilities = buildAbility(roles);
   const rowCache = new Map<string, 'all' | 'none' | RowCondition>();

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
 import { hashPassword, passwordProblems } from './passwords.ts';
+import { ADMIN_ROLE } from './roles.ts';
 
 export interface User {
   id: string;
@@ -36,7 +37,7 @@ export async function createUser(knex: Knex, input: NewUser, knownRoles: string[
     problems.push({ field: 'email', code: 'email', message: 'Give a valid email address' });
   }
   problems.push(...passwordProblems(input.password));
-  const roles = input.roles ?? (input.role === undefined ? ['admin'] : [input.role]);
+  const roles = input.roles ?? (input.role === undefined ? [ADMIN_ROLE] : [input.role]);
   if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string' || !knownRoles.includes(r))) {
     problems.push({ field: 'role', code: 'unknown_role', message: `Role must be one of: ${knownRoles.join(', ')}` });
   }
@@ -100,13 +101,13 @@ export async function ensureFirstAdmin(knex: Knex, env: NodeJS.ProcessEnv): Prom
   const email = env.STRATA_ADMIN_EMAIL || 'admin@localhost';
   const given = env.STRATA_ADMIN_PASSWORD;
   const password = given || randomBytes(12).toString('base64url');
-  await createUser(knex, { email, password, roles: ['admin'], name: 'Administrator' }, ['admin']);
+  await createUser(knex, { email, password, roles: [ADMIN_ROLE], name: 'Administrator' }, [ADMIN_ROLE]);
   return { email, password: given ? undefined : password };
 }
 
 /**
- * Changes a user: name, roles, manager, password, active. Deactivating ends the user's
- * sessions and revokes their API keys at once.
+ * Changes a user: name, roles, manager, password, active. Deactivating or a new password ends
+ * the user's sessions and revokes their API keys at once.
  */
 export async function updateUser(knex: Knex, id: string, input: Record<string, unknown>, knownRoles: string[]): Promise<User> {
   if (!UUID_RE.test(id)) throw new StrataError(404, 'not_found', 'No such user');
@@ -157,7 +158,9 @@ export async function updateUser(knex: Knex, id: string, input: Record<string, u
     if (set.active === false || set.password_hash) {
       await trx.raw(`DELETE FROM ${SYSTEM_SCHEMA}.sessions WHERE user_id = ?`, [id]);
     }
-    if (set.active === false) {
+    // A new password is how an admin takes an account back from whoever knew the old one: the
+    // keys they may have made go with the old sessions (the owner makes new ones).
+    if (set.active === false || set.password_hash) {
       await trx.raw(`UPDATE ${SYSTEM_SCHEMA}.api_keys SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, [id]);
     }
     return toUser(rows[0] as UserRow);

@@ -4,6 +4,8 @@ import { UsageError } from '../config.ts';
 import type { Command } from './main.ts';
 import { withEngine } from './engine.ts';
 import { printPlan } from './plan-output.ts';
+import { CLI_ACTOR } from '../../runtime/security/actor.ts';
+import { deployAs } from '../../runtime/security/deploys.ts';
 
 export const deployCommand: Command = {
   summary: 'validate a package and apply it in one transaction (--dry-run: show the plan only)',
@@ -16,7 +18,8 @@ export const deployCommand: Command = {
     const bundle = await readPackage(location);
     return withEngine(values, async (engine) => {
       await ensureStandardPackage(engine);
-      const result = await engine.deploy(bundle, { dryRun: !!values['dry-run'], actor: { email: 'cli' } });
+      // As the system, with full rights (whoever runs it could change the database directly), audited.
+      const result = await deployAs(engine, CLI_ACTOR, bundle, { dryRun: !!values['dry-run'], door: 'cli' });
       printPlan(result);
       return 0;
     });

@@ -1,6 +1,7 @@
 import { ensureStandardPackage } from '../../runtime/engine.ts';
-import { createUser } from '../../runtime/security/users.ts';
-import { audit } from '../../runtime/security/audit.ts';
+import { CLI_ACTOR } from '../../runtime/security/actor.ts';
+import { ADMIN_ROLE } from '../../runtime/security/roles.ts';
+import { createUserAs } from '../../runtime/security/user-management.ts';
 import { UsageError } from '../config.ts';
 import type { Command } from './main.ts';
 import { withEngine } from './engine.ts';
@@ -14,9 +15,7 @@ export const userCommand: Command = {
     if (typeof values.email !== 'string' || typeof values.password !== 'string') throw new UsageError('--email and --password are required');
     return withEngine(values, async (engine) => {
       await ensureStandardPackage(engine);
-      const roles = ['admin', ...engine.registry.current.roles.map((r) => r.name)];
-      const user = await createUser(engine.knex, { email: values.email, password: values.password, role: values.role ?? 'admin', name: values.name }, roles);
-      await audit(engine.knex, { action: 'user.create', actorEmail: 'cli', target: user.email, detail: { roles: user.roles } });
+      const user = await createUserAs(engine.knex, engine.registry.current, CLI_ACTOR, { email: values.email, password: values.password, role: values.role ?? ADMIN_ROLE, name: values.name });
       process.stdout.write(`Created user ${user.email} (${user.roles.join(', ')}) with id ${user.id}\n`);
       return 0;
     });

@@ -8,6 +8,7 @@ import type { Engine } from '../../runtime/engine.ts';
 import { forbidden, unauthorized } from '../../runtime/errors.ts';
 import { audit } from '../../runtime/security/audit.ts';
 import { CredentialCache, type Credential, type CredentialCacheOptions } from '../../runtime/security/credential-cache.ts';
+import { requireAdmin as adminOnly } from '../../runtime/security/rights.ts';
 import { teamIds, usesTeam } from '../../runtime/security/team.ts';
 import type { User } from '../../runtime/security/users.ts';
 
@@ -150,7 +151,5 @@ export function requireSession(request: FastifyRequest): User {
 }
 
 export function requireAdmin(request: FastifyRequest): User {
-  const user = requireUser(request);
-  if (!user.roles.includes('admin')) throw forbidden('Only an admin may do this');
-  return user;
+  return adminOnly(requireUser(request));
 }

@@ -3,7 +3,7 @@
  * (driven through inject or a real port), and a signed-in admin.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, type AppOptions } from '../../server/app.ts';
+import { buildApp, type AppOptions, type TrustProxy } from '../../server/app.ts';
 import { ensureStandardPackage, openEngine, type Engine } from '../../runtime/engine.ts';
 import { ensureFirstAdmin } from '../../runtime/security/users.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
@@ -22,13 +22,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `rateLimit`: the general per-caller budget; off unless a test is about it (suites send thousands of requests). */
-export async function startTestApp(opts: { standardPackage?: boolean; rateLimit?: number; credentialCache?: AppOptions['credentialCache'] } = {}): Promise<TestApp> {
+/**
+ * `rateLimit`: the general per-caller budget; off unless a test is about it (suites send thousands of requests).
+ * `trustProxy`: as behind a local reverse proxy by default, so suites may give each client its
+ * own address with X-Forwarded-For; `false` is Strata's own default (no proxy).
+ */
+export async function startTestApp(opts: { standardPackage?: boolean; rateLimit?: number; trustProxy?: TrustProxy; credentialCache?: AppOptions['credentialCache'] } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const engine = await openEngine({ databaseUrl: db.url, dataDir: '/nonexistent', listen: true, poolMax: 10 });
   if (opts.standardPackage !== false) await ensureStandardPackage(engine);
   await ensureFirstAdmin(engine.knex, { STRATA_ADMIN_EMAIL: ADMIN_EMAIL, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const app = await buildApp(engine, { rateLimit: opts.rateLimit ?? 0, credentialCache: opts.credentialCache });
+  const app = await buildApp(engine, { rateLimit: opts.rateLimit ?? 0, credentialCache: opts.credentialCache, trustProxy: opts.trustProxy ?? '127.0.0.1' });
   await app.ready();
   const login = async (email: string, password: string) => {
     // Each helper sign-in comes from its own loopback address, so set-up never trips the

@@ -306,4 +306,8 @@ export interface PlanStep {
     count: number;
     reason: string;
   }[];
+  /**
+   * The step puts or removes a role: only an admin or a holder of manageUsers may deploy it
+   */
+  needsRoleRights?: true;
 }

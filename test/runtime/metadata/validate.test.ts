@@ -56,6 +56,8 @@ const cases: Case[] = [
     expected: ['/objects/2/fields/4/name reserved_name', '/objects/2/fields/5/name reserved_name'] },
   { name: 'hostile layout and role names', mutate: (b) => { b.layouts[0].name = '../../etc'; b.roles[0].name = 'Admin'; },
     expected: ['/layouts/0/name invalid_name', '/roles/0/name invalid_name'] },
+  { name: 'a role named like the built-in admin', mutate: (b) => { b.roles[0].name = 'admin'; },
+    expected: ['/roles/0/name reserved_name'] },
   { name: 'hostile role object key', mutate: (b) => { b.roles[0].objects['x"y'] = { read: true }; },
     expected: ['/roles/0/objects/x"y invalid_name', '/roles/0/objects/x"y unknown_object'] },
 

@@ -1,10 +1,11 @@
 /** The `strata` command line against a real database: output, effects and exit codes. */
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { runCli } from '../../helpers/cli.ts';
+import { readAuditLog } from '../../../runtime/security/audit.ts';
 
 let db: TestDatabase;
 let env: Record<string, string>;
@@ -50,6 +51,26 @@ describe('strata deploy', () => {
     expect(again.stdout).toContain('nothing to change');
     const { rows } = await db.knex.raw(`select to_regclass('crm.vehicle') as t`);
     expect(rows[0].t).not.toBeNull();
+  });
+
+  it('is audited like a deploy over HTTP: actor cli (with the OS user), package and plan; a dry run is not', async () => {
+    const log = await readAuditLog(db.knex, { limit: 1000 });
+    const deploys = log.filter((e) => e.action === 'deploy' && e.target === 'fleet@1.0.0');
+    expect(deploys).toHaveLength(1);
+    expect(deploys[0]).toMatchObject({ actorId: null, actorEmail: 'cli', detail: { door: 'cli', osUser: userInfo().username, plan: ['installs package fleet 1.0.0', 'creates object vehicle with 2 fields'] } });
+  });
+
+  it('deploys as the system, with the rights to change roles (whoever runs it could change the database itself)', async () => {
+    const dir = path.join(work, 'roles');
+    mkdirSync(path.join(dir, 'roles'), { recursive: true });
+    writeFileSync(path.join(dir, 'strata-package.json'), JSON.stringify({ name: 'cli-roles', version: '1.0.0' }));
+    mkdirSync(path.join(dir, 'objects'));
+    writeFileSync(path.join(dir, 'objects', 'depot.json'), JSON.stringify({ name: 'depot', label: 'Depot', nameField: 'city', fields: [{ name: 'city', type: 'text' }] }));
+    writeFileSync(path.join(dir, 'roles', 'fleet_manager.json'), JSON.stringify({ name: 'fleet_manager', objects: { depot: { read: 'all' } }, abilities: ['manageUsers'] }));
+    const r = await runCli(['deploy', dir], env);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const entry = (await readAuditLog(db.knex, { limit: 1000 })).find((e) => e.action === 'deploy' && e.target === 'cli-roles@1.0.0');
+    expect(entry?.detail).toMatchObject({ door: 'cli', plan: expect.arrayContaining(['adds role fleet_manager [role]']) });
   });
 
   it('refuses a type change that stored values cannot take, with the count, exit 1', async () => {
@@ -98,6 +119,9 @@ describe('strata export and user create', () => {
     const ok = await runCli(['user', 'create', '--email', 'rep@example.com', '--password', 'a long enough passphrase', '--role', 'sales_rep'], env);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('rep@example.com');
+    // Audited through the same rule as POST /api/users, as the command line.
+    const entry = (await readAuditLog(db.knex, { limit: 1000 })).find((e) => e.action === 'user.create' && e.target === 'rep@example.com');
+    expect(entry).toMatchObject({ actorEmail: 'cli', detail: { roles: ['sales_rep'], osUser: userInfo().username } });
     const weak = await runCli(['user', 'create', '--email', 'x@example.com', '--password', 'short'], env);
     expect(weak.code).toBe(1);
     const missing = await runCli(['user', 'create', '--email', 'y@example.com'], env);

@@ -221,24 +221,47 @@ describe('CSRF defence for cookie sessions', () => {
 });
 
 describe('sign-in throttling', () => {
-  it('per account: after 10 failures in 15 minutes, 429 with Retry-After, even with the right password and from new addresses', async () => {
+  it('per account and address: 10 failures in 15 minutes lock the account from that address only (429 + Retry-After)', async () => {
     const victim = await makeUser(t, { email: 'victim@example.com', role: 'read_only' });
+    const attacker = nextIp();
     for (let i = 0; i < 10; i++) {
-      expect((await signIn(t, { email: victim.email, password: `wrong guess number ${i}` })).statusCode).toBe(401);
+      expect((await signIn(t, { email: victim.email, password: `wrong guess number ${i}` }, { ip: attacker })).statusCode).toBe(401);
     }
-    const locked = await signIn(t, { email: victim.email, password: PASSWORD });
+    const locked = await signIn(t, { email: victim.email, password: PASSWORD }, { ip: attacker });
     expect(locked.statusCode).toBe(429);
     problem(locked);
     const wait = Number(locked.headers['retry-after']);
     expect(wait).toBeGreaterThan(800);
     expect(wait).toBeLessThanOrEqual(900);
-    // Other accounts are not affected.
-    expect((await signIn(t, { email: rep.email, password: PASSWORD })).statusCode).toBe(200);
+    // The attacker cannot lock the real user out: from their own address they get in.
+    expect((await signIn(t, { email: victim.email, password: PASSWORD })).statusCode).toBe(200);
+    // Other accounts are not affected, from the attacker's address either.
+    expect((await signIn(t, { email: rep.email, password: PASSWORD }, { ip: attacker })).statusCode).toBe(200);
     // The existing session of the victim still works (throttling is about signing in).
     expect((await me(victim.token)).statusCode).toBe(200);
-    // Fifteen minutes later (the failures aged in the log), signing in works again.
+    // Fifteen minutes later (the failures aged in the log), signing in works again from there.
     await t.db.knex.raw(`UPDATE strata.audit_log SET at = at - interval '16 minutes' WHERE action = 'login.failed' AND actor_email = ?`, [victim.email]);
-    expect((await signIn(t, { email: victim.email, password: PASSWORD })).statusCode).toBe(200);
+    expect((await signIn(t, { email: victim.email, password: PASSWORD }, { ip: attacker })).statusCode).toBe(200);
+  });
+
+  it('per account from everywhere: after 50 failures in an hour, only addresses the user signed in from before get in', async () => {
+    const user = await makeUser(t, { email: 'target@example.com', role: 'read_only' });
+    const home = nextIp();
+    expect((await signIn(t, { email: user.email, password: PASSWORD }, { ip: home })).statusCode).toBe(200);
+    // A guesser spread over ten addresses, each staying under its own limit.
+    const botnet = Array.from({ length: 10 }, () => nextIp());
+    const statuses = await Promise.all(botnet.map(async (ip, n) => {
+      const out: number[] = [];
+      for (let i = 0; i < 5; i++) out.push((await signIn(t, { email: user.email, password: `guess ${n}-${i}` }, { ip })).statusCode);
+      return out;
+    }));
+    expect(statuses.flat().every((c) => c === 401)).toBe(true);
+    // Guessing stops being worth it: the 51st guess, from a fresh address, is refused unheard...
+    const fresh = await signIn(t, { email: user.email, password: PASSWORD }, { ip: nextIp() });
+    expect(fresh.statusCode).toBe(429);
+    expect(Number(fresh.headers['retry-after'])).toBeGreaterThan(3000);
+    // ...while the user, from where they signed in before, is not locked out.
+    expect((await signIn(t, { email: user.email, password: PASSWORD }, { ip: home })).statusCode).toBe(200);
   });
 
   it('per IP: 20 attempts a minute from one address, then 429 with Retry-After; other addresses go on', async () => {

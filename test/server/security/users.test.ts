@@ -97,12 +97,19 @@ describe('changing users', () => {
     expect((await createOpp()).statusCode).toBe(403);
   });
 
-  it('a new password ends the user\'s sessions, and only the new one signs in', async () => {
+  it('a new password ends the user\'s sessions and revokes their API keys, and only the new one signs in', async () => {
     const x = await makeUser(t, { email: 'repass@example.com', role: 'sales_rep' });
+    const key = json<{ id: string; key: string }>(await t.api('POST', '/api/auth/api-keys', { name: 'made before the reset' }, { token: x.token }), 201);
+    expect((await me(key.key)).statusCode).toBe(200);
     json(await patchUser(x.id, { password: 'a brand new passphrase' }), 200);
     expect((await me(x.token)).statusCode).toBe(401);
+    // Whoever knew the old password may have made a key with it: it goes too.
+    expect((await me(key.key)).statusCode).toBe(401);
     expect((await signIn(t, { email: x.email, password: PASSWORD })).statusCode).toBe(401);
-    expect((await signIn(t, { email: x.email, password: 'a brand new passphrase' })).statusCode).toBe(200);
+    const fresh = await signIn(t, { email: x.email, password: 'a brand new passphrase' });
+    expect(fresh.statusCode).toBe(200);
+    expect(json<Array<{ id: string; revokedAt: string | null }>>(await t.api('GET', '/api/auth/api-keys', undefined, { token: (fresh.json() as { token: string }).token }), 200)
+      .find((k) => k.id === key.id)?.revokedAt).not.toBeNull();
     expect((await patchUser(x.id, { password: 'password1234' })).statusCode).toBe(400);
   });
 });
