@@ -10,6 +10,7 @@ import { requireUser } from '../plugins/auth.ts';
 import { forbidden } from '../../runtime/errors.ts';
 import type { FastifyRequest } from 'fastify';
 import { policyFor } from '../../runtime/security/policy.ts';
+import { objectRights } from '../../runtime/security/rights.ts';
 import type { AccessPolicy } from '../../runtime/security/access.ts';
 import type { DeployedObject } from '../../runtime/metadata/deployed.ts';
 
@@ -54,6 +55,7 @@ export function metadataRoutes(app: FastifyInstance, engine: Engine): void {
       reports: stripOwnership(reg.reports.filter((r) => seen.has(r.object))),
       dashboards: stripOwnership(reg.dashboards),
       extensions: isAdmin ? reg.extensions.map((e) => e.manifest) : [],
+      access: Object.fromEntries(objects.map((o) => [o.name, objectRights(access, o)])),
     };
   });
 
