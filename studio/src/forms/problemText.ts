@@ -13,10 +13,10 @@ function number(raw: string): string {
   return Number.isFinite(n) ? n.toLocaleString() : raw;
 }
 
-export function fieldErrorText(f: Pick<FieldDef, 'name' | 'label'> | undefined, e: Pick<ServerFieldError, 'code' | 'message'>): string {
+export function fieldErrorText(f: Pick<FieldDef, 'name' | 'label'> | undefined, e: { code?: string; message: string }): string {
   const label = f ? fieldLabel(f) : '';
   const limit = /([≤≥]|<=|>=)\s*(-?[\d.eE+]+)/.exec(e.message);
-  if ((e.code === 'min' || e.code === 'max') && limit) {
+  if (limit && /^must be/.test(e.message)) {
     const n = number(limit[2]);
     return `${label || 'The value'} must be ${limit[1] === '≥' || limit[1] === '>=' ? 'at least' : 'at most'} ${n}`;
   }
