@@ -126,6 +126,12 @@ export default function RecordForm(props: RecordFormProps) {
   /** Takes `fresh` as the base and keeps this person's edits on top; returns what is left to settle. */
   const rebaseOnto = useCallback((fresh: CrmRecord, from: CrmRecord, current: Values): FieldConflict[] => {
     const r = rebase(model.editable, pick(from), pick(fresh), current);
+    // Nothing of mine differs from what is stored now (they made the same change, or converted
+    // the lead I was editing): take the stored version, with no stale errors.
+    if (!r.mine.some((n) => !sameValue(r.values[n], fresh[n]))) {
+      adopt(fresh);
+      return [];
+    }
     setBase(fresh);
     setFormData({ ...pick(fresh), ...r.values });
     setConflicts(r.conflicts);
@@ -134,9 +140,8 @@ export default function RecordForm(props: RecordFormProps) {
     setServerErrors({});
     setGeneralErrors([]);
     setTouched(new Set(r.mine));
-    if (!r.mine.length) setFormKey((k) => k + 1);
     return r.conflicts;
-  }, [model.editable, pick]);
+  }, [model.editable, pick, adopt]);
 
   // A newer stored version (someone else saved; live events refetch it): take it while the
   // form is unchanged, else say so and let the person decide.
