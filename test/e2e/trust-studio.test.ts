@@ -147,6 +147,9 @@ describe('stale errors', () => {
   });
 });
 
+/** The studio asks for the admin's `custom` package, which does not exist until a first studio save (404). */
+const realErrors = (errors: string[]) => errors.filter((m) => !/404.*package=custom/.test(m));
+
 describe('the role editor on a phone', () => {
   it('shows every action of every object within 390 px', async () => {
     const { page, errors, context } = await e.page({ viewport: PHONE });
@@ -164,7 +167,7 @@ describe('the role editor on a phone', () => {
     await page.getByLabel('Account: delete').selectOption({ label: 'Own' });
     await poll(() => page.getByRole('button', { name: 'Save role' }).isEnabled()).toBe(true);
     await e.shot(page, 'trust-role-editor-phone');
-    expect(errors).toEqual([]);
+    expect(realErrors(errors)).toEqual([]);
     await context.close();
   });
 
@@ -173,7 +176,7 @@ describe('the role editor on a phone', () => {
     await page.goto('/studio/roles/sales_rep');
     await poll(() => page.getByRole('table', { name: 'Record access of Sales rep' }).isVisible()).toBe(true);
     await e.shot(page, 'trust-role-editor-desktop');
-    expect(errors).toEqual([]);
+    expect(realErrors(errors)).toEqual([]);
     await context.close();
   });
 });

@@ -178,7 +178,10 @@ describe('a concurrent change never throws edits away', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     const choice = page.getByRole('radiogroup', { name: 'Account name' });
     await poll(() => choice.isVisible()).toBe(true);
-    expect(await choice.getByRole('radio', { name: /Yours\s*Clash Co \(mine\)/ }).isChecked()).toBe(true);
+    // Nothing is decided for me: no side picked, no saving until I pick.
+    expect(await choice.getByRole('radio', { name: /Yours\s*Clash Co \(mine\)/ }).isChecked()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Save with these values' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
     expect(await choice.getByRole('radio', { name: /Theirs \(saved\)\s*Clash Co \(theirs\)/ }).isVisible()).toBe(true);
     // Nothing was lost meanwhile: my phone, their website.
     expect(await field(page, 'Phone').inputValue()).toBe('+1 555 0142');
@@ -284,6 +287,7 @@ describe('the board', () => {
     await page.getByRole('menuitem', { name: 'Move to Closed lost' }).tap();
     const dialog = page.getByRole('dialog', { name: 'Move “Board B” to Closed lost' });
     await poll(() => dialog.isVisible()).toBe(true);
+    await page.waitForTimeout(400); // the dialog's fade-in
     await e.shot(page, 'trust-board-move-dialog-phone');
     await dialog.getByRole('button', { name: 'Cancel' }).tap();
     await poll(() => dialog.isVisible()).toBe(false);

@@ -1,11 +1,10 @@
 /**
  * A field both this person and someone else changed: both values side by side, the person
- * picks one per field, then saves. Until they pick, their own value stays in the form.
+ * picks one per field, then saves (not before every field has a pick). Until they pick, their
+ * own value stays in the form.
  */
 import { Alert, AlertTitle, Box, Button, FormControlLabel, Paper, Radio, RadioGroup, Typography } from '@mui/material';
-import { sameValue } from './layout.ts';
 import type { DeployedObject } from '../api/types.ts';
-import type { Values } from './context.ts';
 import type { FieldConflict } from './merge.ts';
 import { displayValue, userLocale } from './format.ts';
 import { fieldLabel } from './labels.ts';
@@ -14,27 +13,27 @@ interface Props {
   object: DeployedObject;
   objects: DeployedObject[];
   conflicts: FieldConflict[];
-  /** The form's values now (what the person has picked so far). */
-  values: Values;
+  /** What the person picked so far, per field. */
+  chosen: Record<string, 'mine' | 'theirs'>;
   onChoose(field: string, take: 'mine' | 'theirs'): void;
   saving: boolean;
   onSave(): void;
 }
 
-export function ConflictPanel({ object, objects, conflicts, values, onChoose, saving, onSave }: Props) {
+export function ConflictPanel({ object, objects, conflicts, chosen, onChoose, saving, onSave }: Props) {
   const locale = userLocale();
   return (
     <Alert severity="warning" sx={{ mb: 2, '& .MuiAlert-message': { width: '100%' } }}>
       <AlertTitle>Someone else changed {conflicts.length === 1 ? 'a field' : 'fields'} you changed</AlertTitle>
       <Typography variant="body2" sx={{ mb: 1 }}>
-        Their other changes and yours are both kept. Choose which value to keep for each field below, then save.
+        Their other changes and yours are both kept. Choose which value to keep for each field below, then save. Until then your value stays in the form.
       </Typography>
       <Box sx={{ display: 'grid', gap: 1.5 }}>
         {conflicts.map((c) => {
           const f = object.fields.find((x) => x.name === c.field);
           const label = f ? fieldLabel(f) : c.field;
           const show = (v: unknown) => displayValue(f, v, locale, objects) || '(empty)';
-          const picked = sameValue(values[c.field], c.theirs) ? 'theirs' : sameValue(values[c.field], c.mine) ? 'mine' : '';
+          const picked = chosen[c.field] ?? '';
           const labelId = `conflict-${c.field}`;
           return (
             <Paper key={c.field} variant="outlined" sx={{ p: 1.5, bgcolor: 'background.paper' }}>

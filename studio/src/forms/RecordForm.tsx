@@ -88,6 +88,9 @@ export default function RecordForm(props: RecordFormProps) {
   const [conflict, setConflict] = useState(false);
   /** Fields both this person and someone else changed, to settle one by one. */
   const [conflicts, setConflicts] = useState<FieldConflict[]>([]);
+  /** What the person chose per conflicting field; saving waits until each has a choice. */
+  const [chosen, setChosen] = useState<Record<string, 'mine' | 'theirs'>>({});
+  const unsettled = conflicts.some((c) => !chosen[c.field]);
   /** Said once the person's edits were put on someone else's newer version. */
   const [merged, setMerged] = useState<string | undefined>();
   /** Remounts rjsf: it keeps the errors of its last validation until it validates again. */
@@ -135,6 +138,7 @@ export default function RecordForm(props: RecordFormProps) {
     setBase(fresh);
     setFormData({ ...pick(fresh), ...r.values });
     setConflicts(r.conflicts);
+    setChosen({});
     setConflict(false);
     setChangedElsewhere(false);
     setServerErrors({});
@@ -249,8 +253,13 @@ export default function RecordForm(props: RecordFormProps) {
   const handleSubmit = async (e: IChangeEvent<Values, RJSFSchema, RecordFormContext>) => {
     if (savingRef.current) return;
     const values = e.formData ?? formData;
+    if (unsettled) return;
     const changes = changesOf(model.editable, values, base ? pick(base) : undefined);
-    if (!isNew && !Object.keys(changes).length) return;
+    if (!isNew && !Object.keys(changes).length) {
+      // Took theirs wherever we clashed and changed nothing else: nothing to save.
+      if (base && conflicts.length) adopt(base);
+      return;
+    }
     savingRef.current = true;
     setSaving(true);
     setGeneralErrors([]);
@@ -311,6 +320,7 @@ export default function RecordForm(props: RecordFormProps) {
     const c = conflicts.find((x) => x.field === field);
     if (!c) return;
     setFormData((d) => ({ ...d, [field]: take === 'mine' ? c.mine : c.theirs }));
+    setChosen((x) => ({ ...x, [field]: take }));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -345,8 +355,8 @@ export default function RecordForm(props: RecordFormProps) {
         )}
         {conflicts.length > 0 && (
           <ConflictPanel
-            object={object} objects={objects} conflicts={conflicts} values={formData} onChoose={choose}
-            saving={saving} onSave={() => formRef.current?.submit()}
+            object={object} objects={objects} conflicts={conflicts} chosen={chosen} onChoose={choose}
+            saving={saving || unsettled} onSave={() => formRef.current?.submit()}
           />
         )}
         {fieldErrorCount > 0 && !conflict && (
@@ -384,7 +394,7 @@ export default function RecordForm(props: RecordFormProps) {
             borderBottomLeftRadius: 8, borderBottomRightRadius: 8,
           }}
         >
-          <Button type="submit" variant="contained" disabled={saving || (!isNew && !dirty)} startIcon={saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
+          <Button type="submit" variant="contained" disabled={saving || unsettled || (!isNew && !dirty && !conflicts.length)} startIcon={saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
             Save
           </Button>
           <Button onClick={cancel} disabled={saving || (!isNew && !dirty)}>Cancel</Button>
