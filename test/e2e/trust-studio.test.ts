@@ -32,25 +32,29 @@ describe('the layout designer, two-column sections', () => {
     };
   }
 
-  it('drops a field dragged with the mouse into the left column in the left column', async () => {
+  it('drops a field dragged by its handle into the left column of a new two-column section in that column', async () => {
     const { page, errors, context } = await e.page();
-    const { left, right, palette } = await openDesigner(page);
-    // Take Employees off the layout, then drag it back into the left column.
+    const { palette } = await openDesigner(page);
+    await page.getByRole('textbox', { name: 'New section name' }).fill('Extra');
+    await page.getByRole('button', { name: 'Add section' }).click();
+    await page.getByRole('combobox', { name: /^Section 5 columns/ }).click();
+    await page.getByRole('option', { name: '2 columns' }).click();
+    const left = page.getByRole('list', { name: 'Section Extra, column 1' });
+    const right = page.getByRole('list', { name: 'Section Extra, column 2' });
     await page.getByRole('button', { name: 'Take Employees off the layout' }).click();
     await poll(() => fieldsIn(palette)).toContainEqual(expect.stringContaining('Employees'));
-    const leftBefore = (await fieldsIn(left)).length;
+    // Grabbed where its drag handle is (its left end), dropped right of the column's middle:
+    // the dragged chip then reaches into the right column, but the pointer is in the left one.
     const a = (await page.getByRole('button', { name: 'Field Employees' }).boundingBox())!;
     const b = (await left.boundingBox())!;
-    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+    await page.mouse.move(a.x + 10, a.y + a.height / 2);
     await page.mouse.down();
-    await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2 + 10, { steps: 4 });
-    // Into the left column, right of its middle: the dragged chip's corners lie in the right column.
-    await page.mouse.move(b.x + b.width * 0.7, b.y + b.height - 12, { steps: 20 });
+    await page.mouse.move(a.x + 20, a.y + a.height / 2 + 10, { steps: 4 });
+    await page.mouse.move(b.x + b.width * 0.8, b.y + b.height / 2, { steps: 20 });
     await page.waitForTimeout(100);
     await page.mouse.up();
-    await poll(async () => (await fieldsIn(left)).length).toBe(leftBefore + 1);
-    expect((await fieldsIn(left)).some((t) => t.includes('Employees'))).toBe(true);
-    expect((await fieldsIn(right)).some((t) => t.includes('Employees'))).toBe(false);
+    await poll(() => fieldsIn(left)).toEqual([expect.stringContaining('Employees')]);
+    expect(await fieldsIn(right)).toEqual([]);
     await page.waitForTimeout(300);
     await e.shot(page, 'trust-layout-mouse-desktop');
     expect(errors).toEqual([]);
