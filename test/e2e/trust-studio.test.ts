@@ -45,12 +45,13 @@ describe('the layout designer, two-column sections', () => {
     await poll(() => fieldsIn(palette)).toContainEqual(expect.stringContaining('Employees'));
     // Grabbed where its drag handle is (its left end), dropped right of the column's middle:
     // the dragged chip then reaches into the right column, but the pointer is in the left one.
+    await left.scrollIntoViewIfNeeded(); // the palette stays in view (sticky)
     const a = (await page.getByRole('button', { name: 'Field Employees' }).boundingBox())!;
     const b = (await left.boundingBox())!;
-    await page.mouse.move(a.x + 10, a.y + a.height / 2);
+    await page.mouse.move(a.x + 8, a.y + a.height / 2);
     await page.mouse.down();
-    await page.mouse.move(a.x + 20, a.y + a.height / 2 + 10, { steps: 4 });
-    await page.mouse.move(b.x + b.width * 0.8, b.y + b.height / 2, { steps: 20 });
+    await page.mouse.move(a.x + 18, a.y + a.height / 2 + 10, { steps: 4 });
+    await page.mouse.move(b.x + b.width * 0.8, b.y + Math.min(b.height / 2, 40), { steps: 20 });
     await page.waitForTimeout(100);
     await page.mouse.up();
     await poll(() => fieldsIn(left)).toEqual([expect.stringContaining('Employees')]);
@@ -128,6 +129,8 @@ describe('stale errors', () => {
     await poll(() => page.getByText('Converted', { exact: true }).first().isVisible()).toBe(true);
     await poll(() => page.getByText(needs).count()).toBe(0);
     expect(await page.getByText('Unsaved changes').count()).toBe(0);
+    // Converting was this person's own doing: nothing to announce about someone else.
+    expect(await page.getByText(/Someone else changed/).count()).toBe(0);
     await e.shot(page, 'trust-converted-lead-desktop');
     expect(errors.filter((m) => !m.includes('status of 422'))).toEqual([]);
     await context.close();
@@ -145,6 +148,7 @@ describe('stale errors', () => {
     await choose(page, 'Change field', /^Status/);
     await choose(page, 'To', 'Unqualified');
     await poll(() => page.getByText('The rule fires').isVisible()).toBe(true);
+    await page.waitForTimeout(300); // the menu's fade-out
     await e.shot(page, 'trust-rule-tester-desktop');
     expect(errors).toEqual([]);
     await context.close();

@@ -126,14 +126,17 @@ export default function RecordForm(props: RecordFormProps) {
     setFormKey((k) => k + 1);
   }, [pick]);
 
-  /** Takes `fresh` as the base and keeps this person's edits on top; returns what is left to settle. */
-  const rebaseOnto = useCallback((fresh: CrmRecord, from: CrmRecord, current: Values): FieldConflict[] => {
+  /**
+   * Takes `fresh` as the base and keeps this person's edits on top; returns what is left to
+   * settle, or undefined when nothing of theirs was left (the form now simply shows `fresh`).
+   */
+  const rebaseOnto = useCallback((fresh: CrmRecord, from: CrmRecord, current: Values): FieldConflict[] | undefined => {
     const r = rebase(model.editable, pick(from), pick(fresh), current);
     // Nothing of mine differs from what is stored now (they made the same change, or converted
     // the lead I was editing): take the stored version, with no stale errors.
     if (!r.mine.some((n) => !sameValue(r.values[n], fresh[n]))) {
       adopt(fresh);
-      return [];
+      return undefined;
     }
     setBase(fresh);
     setFormData({ ...pick(fresh), ...r.values });
@@ -170,7 +173,7 @@ export default function RecordForm(props: RecordFormProps) {
     else {
       // Their changes show at once; this person's stay on top (a field both changed asks which to keep).
       const left = rebaseOnto(record, base, formData);
-      if (!left.length) setChangedElsewhere(true);
+      if (left && !left.length) setChangedElsewhere(true);
     }
   }, [record, dirty, base, adopt, model, rebaseOnto, formData]);
 
@@ -281,7 +284,7 @@ export default function RecordForm(props: RecordFormProps) {
           const fresh = await onReload();
           if (!fresh) throw err;
           const left = rebaseOnto(fresh, from, current);
-          if (left.length) break;
+          if (!left || left.length) break;
           const next = { ...pick(fresh), ...rebase(model.editable, pick(from), pick(fresh), current).values };
           toSend = changesOf(model.editable, next, pick(fresh));
           if (!Object.keys(toSend).length) { adopt(fresh); break; }
