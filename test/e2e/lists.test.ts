@@ -238,6 +238,8 @@ describe('editing in the table', () => {
 
   it('shows a conflict when the record changed since the list loaded (412), and reloads it', async () => {
     const { page, errors, context } = await e.page();
+    // Live updates off: on a busy machine the list would refetch the changed row before the edit.
+    await page.route('**/api/events**', (r) => r.abort());
     await openList(page);
     await poll(() => row(page, 'Deal 008').isVisible()).toBe(true);
     const changed = await api('PATCH', `/api/records/opportunity/${ids.get('Deal 008')}`, { next_step: 'Someone else was here' });
@@ -256,7 +258,7 @@ describe('editing in the table', () => {
     await page.getByLabel('Amount of Deal 008').fill('8100');
     await page.keyboard.press('Enter');
     await poll(async () => (await getOpp('Deal 008')).amount).toBe(8100);
-    expect(unexpected(errors, 412)).toEqual([]);
+    expect(unexpected(errors, 412).filter((m) => !m.includes('api/events'))).toEqual([]);
     await context.close();
   });
 
