@@ -4,7 +4,7 @@
  */
 import type { AccessPolicy } from '../security/access.ts';
 import type { ObjectView } from './object-schemas.ts';
-import { errors, ETAG_HEADER, fieldList, json, JSON_TYPE, paramRef, schemaRef } from './shared.ts';
+import { errors, ETAG_HEADER, ALLOW_HEADER, fieldList, json, JSON_TYPE, paramRef, schemaRef } from './shared.ts';
 import type { ParameterObject, PathItem, Ref, ResponseObject } from './types.ts';
 
 const SYSTEM_FILTERABLE = ['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version'];
@@ -99,7 +99,7 @@ export function recordPaths(v: ObjectView, access: AccessPolicy): Record<string,
       tags,
       parameters: [expandParameter(v.readable.filter((f) => f.type === 'reference').map((f) => f.name))],
       responses: {
-        200: recordResponse(`The ${label}; \`ETag\` is its version`),
+        200: { ...recordResponse(`The ${label}; \`ETag\` is its version, \`Allow\` what the caller may do with it`), headers: { ETag: ETAG_HEADER, Allow: ALLOW_HEADER } },
         ...errors(400, 401, 403, 404, 429),
       },
     },

@@ -32,6 +32,7 @@ export function errors(...statuses: ErrorStatus[]): Record<string, Ref> {
 }
 
 export const UUID: SchemaObject = { type: 'string', format: 'uuid' };
+export const ALLOW_HEADER: HeaderObject = { description: 'What the caller may do with this record: `GET`, plus `PATCH` and `DELETE` when their access allows', schema: { type: 'string', examples: ['GET, PATCH'] } };
 export const ETAG_HEADER: HeaderObject = { description: 'The record\'s version, quoted (e.g. `"3"`): send it back in `If-Match`', schema: { type: 'string' } };
 
 export function fieldList(names: string[]): string {

@@ -186,6 +186,23 @@ export function staticSchemas(): Record<string, SchemaObject> {
         reports: { type: 'array', items: { type: 'object' } },
         dashboards: { type: 'array', items: { type: 'object' } },
         extensions: { type: 'array', items: { type: 'object' } },
+        access: {
+          type: 'object',
+          description: 'What the caller may do, per object they may see (the server checks every operation anyway)',
+          additionalProperties: schemaRef('ObjectRights'),
+        },
+      },
+    },
+    ObjectRights: {
+      type: 'object',
+      description: 'The caller\'s rights on one object. `some`: own, team or filtered records — GET /api/records/{object}/{id} says per record in its `Allow` header.',
+      required: ['create', 'update', 'delete', 'reassign', 'readOnlyFields'],
+      properties: {
+        create: { type: 'boolean' },
+        update: { type: 'string', enum: ['all', 'some', 'none'] },
+        delete: { type: 'string', enum: ['all', 'some', 'none'] },
+        reassign: { type: 'boolean', description: 'May change ownerId' },
+        readOnlyFields: { type: 'array', items: { type: 'string' }, description: 'Fields the caller may read but not change' },
       },
     },
     ObjectDefinition: {

@@ -7,6 +7,7 @@
 import type { DeployedObject, RegistryDoc } from '../metadata/deployed.ts';
 import type { AccessPolicy } from './access.ts';
 import { policyFor, type PolicySubject } from './policy.ts';
+import { objectRights } from './object-rights.ts';
 import { isAdmin } from './roles.ts';
 
 /** Objects the caller may read, without the fields hidden from them. */
@@ -26,8 +27,10 @@ function stripOwnership<T extends { package?: string }>(items: T[]): Array<Omit<
   return items.map(({ package: _p, ...rest }) => rest);
 }
 
+/** `access`: what the caller may do with each object, so screens offer only that (object-rights.ts). */
 export function visibleMetadata(registry: RegistryDoc, subject: PolicySubject) {
-  const objects = visibleObjects(registry.objects, policyFor(registry, subject));
+  const policy = policyFor(registry, subject);
+  const objects = visibleObjects(registry.objects, policy);
   const seen = new Set(objects.map((o) => o.name));
   const admin = isAdmin(subject);
   return {
@@ -41,5 +44,6 @@ export function visibleMetadata(registry: RegistryDoc, subject: PolicySubject) {
     reports: stripOwnership(registry.reports.filter((r) => seen.has(r.object))),
     dashboards: stripOwnership(registry.dashboards),
     extensions: admin ? registry.extensions.map((e) => e.manifest) : [],
+    access: Object.fromEntries(objects.map((o) => [o.name, objectRights(policy, o)])),
   };
 }

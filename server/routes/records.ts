@@ -13,6 +13,7 @@ import { restoreRecord } from '../../runtime/records/restore.ts';
 import { updateRecord } from '../../runtime/records/update.ts';
 import { loadRow } from '../../runtime/records/load.ts';
 import { policyFor } from '../../runtime/security/policy.ts';
+import { recordMethods } from '../../runtime/security/object-rights.ts';
 import { requireUser } from '../plugins/auth.ts';
 
 type Params = { object: string; id: string };
@@ -55,7 +56,10 @@ export function recordRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.get<{ Params: Params; Querystring: { expand?: unknown } }>('/api/records/:object/:id', async (request, reply) => {
-    const record = await getRecord(recordContext(engine, request), request.params.object, request.params.id, { expand: request.query.expand });
+    const ctx = recordContext(engine, request);
+    const record = await getRecord(ctx, request.params.object, request.params.id, { expand: request.query.expand });
+    // What the caller may do with this record (own / team / filter rights depend on it): screens offer only that.
+    reply.header('allow', (await recordMethods(ctx.knex, ctx.access, objectOf(ctx, request.params.object), record.id as string)).join(', '));
     return sendRecord(reply, record);
   });
 

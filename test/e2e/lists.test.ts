@@ -238,6 +238,8 @@ describe('editing in the table', () => {
 
   it('shows a conflict when the record changed since the list loaded (412), and reloads it', async () => {
     const { page, errors, context } = await e.page();
+    // Live updates off: on a busy machine the list would refetch the changed row before the edit.
+    await page.route('**/api/events**', (r) => r.abort());
     await openList(page);
     await poll(() => row(page, 'Deal 008').isVisible()).toBe(true);
     const changed = await api('PATCH', `/api/records/opportunity/${ids.get('Deal 008')}`, { next_step: 'Someone else was here' });
@@ -256,7 +258,7 @@ describe('editing in the table', () => {
     await page.getByLabel('Amount of Deal 008').fill('8100');
     await page.keyboard.press('Enter');
     await poll(async () => (await getOpp('Deal 008')).amount).toBe(8100);
-    expect(unexpected(errors, 412)).toEqual([]);
+    expect(unexpected(errors, 412).filter((m) => !m.includes('api/events'))).toEqual([]);
     await context.close();
   });
 
@@ -352,19 +354,22 @@ describe('kanban', () => {
     await page.keyboard.press('Space');
     await poll(async () => (await getOpp('Deal 012')).stage).toBe('qualification');
     await poll(() => column(page, 'Qualification').getByRole('link', { name: 'Deal 012', exact: true }).isVisible()).toBe(true);
-    await poll(() => page.getByText('Deal 012 was moved to Qualification.').count()).toBeGreaterThan(0);
+    await poll(() => page.getByText('Deal 012 is now in Qualification.').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('puts a card back and says why when the server refuses the move', async () => {
+  it('asks for what a move needs, and puts the card back when the person cancels', async () => {
     const { page, errors, context } = await e.page();
     await page.goto('/app/opportunity?view=pipeline');
     const c = card(page, 'Deal 018');
     await poll(() => c.isVisible()).toBe(true);
     await c.getByRole('button', { name: 'Actions for Deal 018' }).click();
     await page.getByRole('menuitem', { name: 'Move to Closed lost' }).click();
-    await poll(() => page.getByRole('alert').filter({ hasText: 'Could not move “Deal 018” to Closed lost: Say why the deal was lost' }).isVisible()).toBe(true);
+    // The move needs a loss reason: asked for; cancelling puts the card back.
+    const dialog = page.getByRole('dialog', { name: 'Move “Deal 018” to Closed lost' });
+    await poll(() => dialog.getByText('Say why the deal was lost').isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await poll(() => column(page, 'Prospecting').getByRole('link', { name: 'Deal 018', exact: true }).isVisible()).toBe(true);
     expect((await getOpp('Deal 018')).stage).toBe('prospecting');
     expect(unexpected(errors, 422)).toEqual([]);

@@ -16,8 +16,9 @@ import Close from '@mui/icons-material/Close';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import DragIndicator from '@mui/icons-material/DragIndicator';
 import {
-  DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, closestCorners, useDroppable, useSensor, useSensors,
-  type Announcements, type DragEndEvent, type DragOverEvent, type DragStartEvent, type UniqueIdentifier,
+  DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, closestCorners, pointerWithin, useDroppable, useSensor, useSensors,
+  type Announcements, type CollisionDetection, type DragEndEvent, type DragOverEvent, type DragStartEvent, type KeyboardCoordinateGetter,
+  type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
@@ -37,6 +38,42 @@ const FIELD = 'field:';
 const itemId = (name: string) => `${FIELD}${name}`;
 const fieldOfId = (id: UniqueIdentifier) => String(id).slice(FIELD.length);
 const isItem = (id: UniqueIdentifier) => String(id).startsWith(FIELD);
+
+/**
+ * Where the pointer is decides (a wide chip's corners can be nearer the next column's than
+ * the column under the pointer); the keyboard has no pointer, so nearest corners decide.
+ */
+const collisions: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length ? hits : closestCorners(args);
+};
+
+/**
+ * ← and → go to the nearest column (or the palette) wholly on that side. dnd-kit's sortable
+ * default also counts the field's own column, whose padded edge lies just beyond the field,
+ * so the first ← stayed put. ↑ and ↓ keep the default (within and across sections).
+ */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, args) => {
+  const { active, collisionRect, droppableRects, droppableContainers } = args.context;
+  if (event.code !== 'ArrowLeft' && event.code !== 'ArrowRight') return sortableKeyboardCoordinates(event, args);
+  event.preventDefault();
+  if (!active || !collisionRect) return undefined;
+  const left = event.code === 'ArrowLeft';
+  let best: { left: number; top: number } | undefined;
+  let bestScore = Infinity;
+  for (const c of droppableContainers.getEnabled()) {
+    if (isItem(c.id)) continue;
+    const r = droppableRects.get(c.id);
+    if (!r) continue;
+    const dx = left ? collisionRect.left - r.right : r.left - collisionRect.right;
+    if (dx < -1) continue;
+    const dy = Math.max(0, r.top - collisionRect.top, collisionRect.top - r.bottom);
+    const score = dx + 2 * dy;
+    if (score < bestScore) { bestScore = score; best = r; }
+  }
+  // Its first place: the top of the column, inside its padding.
+  return best ? { x: best.left + 8, y: best.top + 8 } : undefined;
+};
 
 function FieldChip({ field, dragging, overlay, onRemove }: { field: FieldDef; dragging?: boolean; overlay?: boolean; onRemove?: () => void }) {
   return (
@@ -143,7 +180,7 @@ export default function LayoutDesigner({ object, meta }: { object: StudioObject;
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 4 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter: keyboardCoordinates }),
   );
 
   /** The container and position a drag is over. */
@@ -216,7 +253,7 @@ export default function LayoutDesigner({ object, meta }: { object: StudioObject;
       )}
       <DndContext
         sensors={sensors}
-        collisionDetection={closestCorners}
+        collisionDetection={collisions}
         onDragStart={onDragStart}
         onDragOver={onDragOver}
         onDragEnd={onDragEnd}

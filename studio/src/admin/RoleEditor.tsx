@@ -6,8 +6,9 @@ import { useMemo, useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   Alert, Box, Breadcrumbs, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, FormGroup, Link,
-  MenuItem, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField, Typography,
+  MenuItem, Paper, Stack, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, TextField, Typography, useMediaQuery,
 } from '@mui/material';
+import { useTheme } from '@mui/material/styles';
 import type { Ability, FieldAccess, RecordFilter, RoleDef } from '../../../metadata/types.ts';
 import { Loading } from '../App.tsx';
 import { putRole, removeRole } from './customBundle.ts';
@@ -76,6 +77,8 @@ export default function RoleEditor() {
   const [role, setRole] = useState<RoleDef>();
   const [filterFor, setFilterFor] = useState<{ object: StudioObject; action: RecordAction }>();
   const [fieldObject, setFieldObject] = useState('');
+  // A phone gets one card per object: five columns of selects do not fit 390 px.
+  const phone = useMediaQuery(useTheme().breakpoints.down('sm'), { noSsr: true });
   if (meta.isPending) return <Loading label="Loading the role" />;
   if (meta.isError) return <Alert severity="error">Could not load the role: {errorText(meta.error)}</Alert>;
   const r = role ?? start;
@@ -118,6 +121,28 @@ export default function RoleEditor() {
           <Typography id="grid-heading" variant="subtitle1" component="h2">Records</Typography>
           <Typography variant="body2" color="text.secondary">Own: records they own. Team: theirs and those of everyone who reports to them. A filter: records that match it.</Typography>
         </Box>
+        {phone ? (
+          <Box component="ul" aria-label={`Record access of ${r.label ?? r.name}`} sx={{ listStyle: 'none', m: 0, p: 2, display: 'grid', gap: 1.5 }}>
+            {objects.map((o) => (
+              <Paper component="li" key={o.name} variant="outlined" sx={{ p: 1.5 }} aria-labelledby={`access-${o.name}`}>
+                <Typography id={`access-${o.name}`} variant="subtitle2" component="h3" sx={{ mb: 0.5 }}>{o.pluralLabel ?? o.label}</Typography>
+                <Box sx={{ display: 'grid', gridTemplateColumns: 'auto minmax(0, 1fr)', columnGap: 1.5, rowGap: 0.5, alignItems: 'center' }}>
+                  <Typography variant="body2" color="text.secondary">Read</Typography>
+                  <AccessCell role={r} object={o} action="read" onChange={setRole} onFilter={() => setFilterFor({ object: o, action: 'read' })} />
+                  <Typography variant="body2" color="text.secondary">Create</Typography>
+                  <Box>
+                    <Checkbox checked={!!r.objects[o.name]?.create} onChange={(e) => setRole(setAccess(r, o.name, 'create', e.target.checked))}
+                      slotProps={{ input: { 'aria-label': `${o.label}: create` } }} sx={{ ml: -1 }} />
+                  </Box>
+                  {ACTIONS.slice(1).map((a) => [
+                    <Typography key={`${a}-label`} variant="body2" color="text.secondary">{a === 'update' ? 'Update' : 'Delete'}</Typography>,
+                    <AccessCell key={a} role={r} object={o} action={a} onChange={setRole} onFilter={() => setFilterFor({ object: o, action: a })} />,
+                  ])}
+                </Box>
+              </Paper>
+            ))}
+          </Box>
+        ) : (
         <TableContainer sx={{ maxHeight: { md: 520 } }}>
           <Table size="small" stickyHeader aria-label={`Record access of ${r.label ?? r.name}`}>
             <TableHead>
@@ -146,6 +171,7 @@ export default function RoleEditor() {
             </TableBody>
           </Table>
         </TableContainer>
+        )}
       </Paper>
 
       <Paper sx={{ p: 2 }} component="section" aria-labelledby="fields-heading">

@@ -143,10 +143,11 @@ function Tester({ object, meta, when, message }: { object: StudioObject; meta: S
   const [changeValue, setChangeValue] = useState<JsonValue | undefined>();
   const fields = object.fields.filter((f) => f.type !== 'formula' && f.type !== 'rollup' && f.type !== 'autonumber');
   const outcome = useMemo(() => {
-    if (!record || when === undefined) return undefined;
-    const values: Record<string, unknown> = { ...record };
+    // A new record has no stored values and no previous version: no record to pick.
+    if (when === undefined || (!record && !asNew)) return undefined;
+    const values: Record<string, unknown> = asNew ? {} : { ...record };
     if (changeField) values[changeField] = changeValue ?? null;
-    return testRule(when, values, { previous: asNew ? undefined : record, userId: me.data?.id });
+    return testRule(when, values, { previous: asNew ? undefined : record ?? undefined, userId: me.data?.id });
   }, [record, when, asNew, changeField, changeValue, me.data]);
   void meta;
   return (
@@ -156,16 +157,23 @@ function Tester({ object, meta, when, message }: { object: StudioObject; meta: S
         Pick a {object.label.toLowerCase()} and see whether the rule would refuse saving it. Optionally change one field first, as an edit would.
       </Typography>
       <Stack spacing={2}>
-        <ReferencePicker to={object.name} label="Test record" value={record?.id ?? null} known={record} sort="-updatedAt"
-          onChange={(_id, r) => setRecord(r)} sx={{ minWidth: 220 }} />
+        {!asNew && (
+          <ReferencePicker to={object.name} label="Test record" value={record?.id ?? null} known={record} sort="-updatedAt"
+            onChange={(_id, r) => setRecord(r)} sx={{ minWidth: 220 }} />
+        )}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'flex-start' }}>
           <FieldPicker label="Change field" value={changeField} fields={fields} emptyLabel="No change" onChange={(n) => { setChangeField(n); setChangeValue(undefined); }} />
           {changeField && <ValueInput label="To" field={object.fields.find((f) => f.name === changeField)} value={changeValue} onChange={setChangeValue} />}
         </Box>
         <FormControlLabel control={<Checkbox checked={asNew} onChange={(e) => setAsNew(e.target.checked)} />} label="Test as a new record (no stored values)" />
         <Box aria-live="polite">
-          {!record && <Typography variant="body2" color="text.secondary">{when === undefined ? 'Finish the conditions first.' : 'No record picked yet.'}</Typography>}
-          {record && when === undefined && <Alert severity="info">Finish the conditions to test the rule.</Alert>}
+          {!record && !asNew && <Typography variant="body2" color="text.secondary">{when === undefined ? 'Finish the conditions first.' : 'No record picked yet.'}</Typography>}
+          {(record || asNew) && when === undefined && <Alert severity="info">Finish the conditions to test the rule.</Alert>}
+          {asNew && when !== undefined && (
+            <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+              Tested on a new {object.label.toLowerCase()} with {changeField ? 'only the changed field' : 'no field'} filled in.
+            </Typography>
+          )}
           {outcome?.error && <Alert severity="warning">The rule could not be evaluated in the browser: {outcome.error}</Alert>}
           {outcome && !outcome.error && (outcome.fires
             ? <Alert severity="error"><AlertTitle>The rule fires</AlertTitle>Saving this record would be refused: “{message || 'your message'}”</Alert>

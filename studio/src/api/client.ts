@@ -34,6 +34,11 @@ export interface RequestOptions {
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  return (await apiResponse<T>(path, opts)).body;
+}
+
+/** The body and the response headers (e.g. a record's `Allow`). */
+export async function apiResponse<T>(path: string, opts: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const raw = opts.body instanceof Blob ? opts.body : undefined;
   if (raw) headers['content-type'] ??= raw.type || 'application/octet-stream';
@@ -45,7 +50,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     credentials: 'same-origin',
     signal: opts.signal,
   });
-  if (res.status === 204 || res.status === 304) return undefined as T;
+  if (res.status === 204 || res.status === 304) return { body: undefined as T, headers: res.headers };
   const text = await res.text();
   let body: unknown = undefined;
   try { body = text ? JSON.parse(text) : undefined; } catch { body = { detail: text.slice(0, 200) }; }
@@ -53,7 +58,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized?.();
     throw new ApiError(res.status, (body ?? {}) as Record<string, unknown>);
   }
-  return body as T;
+  return { body: body as T, headers: res.headers };
 }
 
 export function qs(params: Record<string, string | number | undefined | null>): string {

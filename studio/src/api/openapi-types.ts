@@ -217,6 +217,29 @@ export interface Metadata {
   reports: {}[];
   dashboards: {}[];
   extensions: {}[];
+  /**
+   * What the caller may do, per object they may see (the server checks every operation anyway)
+   */
+  access?: {
+    [k: string]: ObjectRights;
+  };
+}
+
+/**
+ * The caller's rights on one object. `some`: own, team or filtered records — GET /api/records/{object}/{id} says per record in its `Allow` header.
+ */
+export interface ObjectRights {
+  create: boolean;
+  update: 'all' | 'some' | 'none';
+  delete: 'all' | 'some' | 'none';
+  /**
+   * May change ownerId
+   */
+  reassign: boolean;
+  /**
+   * Fields the caller may read but not change
+   */
+  readOnlyFields: string[];
 }
 
 /**

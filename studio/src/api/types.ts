@@ -10,7 +10,7 @@ import type {
 } from './openapi-types.ts';
 
 export type { FieldDef, LayoutDef, ObjectDef, ViewDef, RoleDef, ReportDef, DashboardDef };
-export type { FieldProblem, HistoryEntry, Problem } from './openapi-types.ts';
+export type { FieldProblem, HistoryEntry, ObjectRights, Problem } from './openapi-types.ts';
 
 export type DeployedField = FieldDef & { id: string; package: string };
 export interface DeployedObject extends Omit<ObjectDef, 'fields'>, ObjectDefinition {

@@ -9,6 +9,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Alert, AlertTitle, Box, Button, CircularProgress, Typography } from '@mui/material';
+import { ConflictPanel } from './ConflictPanel.tsx';
+import { rebase, type FieldConflict } from './merge.ts';
+import { fieldErrorText } from './problemText.ts';
 import { generateForm } from '@rjsf/mui';
 import type { IChangeEvent } from '@rjsf/core';
 import type Form from '@rjsf/core';
@@ -43,6 +46,8 @@ export interface RecordFormProps {
   /** Fetches the stored record again (after a conflict, or a change someone else made). */
   onReload?(): Promise<CrmRecord | undefined>;
   onDirtyChange?(dirty: boolean): void;
+  /** Fields the caller may read but not change, or `all` when the record is not theirs to change. */
+  readOnly?: readonly string[] | 'all';
 }
 
 type FieldErrors = Record<string, string[]>;
@@ -59,9 +64,10 @@ function toErrorSchema(map: FieldErrors): ErrorSchema<Values> {
 }
 
 export default function RecordForm(props: RecordFormProps) {
-  const { object, objects, layout, record, initial, prefilled, user, onSave, onCancel, onReload, onDirtyChange } = props;
+  const { object, objects, layout, record, initial, prefilled, user, onSave, onCancel, onReload, onDirtyChange, readOnly } = props;
   const isNew = !record;
-  const model = useMemo(() => buildForm(object, layout, { isNew, include: prefilled }), [object, layout, isNew, prefilled]);
+  const locked = !isNew && readOnly === 'all';
+  const model = useMemo(() => buildForm(object, layout, { isNew, include: prefilled, readOnly }), [object, layout, isNew, prefilled, readOnly]);
   const pick = useCallback((r: Values | undefined): Values => {
     const out: Values = {};
     for (const f of model.fields) {
@@ -80,6 +86,15 @@ export default function RecordForm(props: RecordFormProps) {
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [generalErrors, setGeneralErrors] = useState<string[]>([]);
   const [conflict, setConflict] = useState(false);
+  /** Fields both this person and someone else changed, to settle one by one. */
+  const [conflicts, setConflicts] = useState<FieldConflict[]>([]);
+  /** What the person chose per conflicting field; saving waits until each has a choice. */
+  const [chosen, setChosen] = useState<Record<string, 'mine' | 'theirs'>>({});
+  const unsettled = conflicts.some((c) => !chosen[c.field]);
+  /** Said once the person's edits were put on someone else's newer version. */
+  const [merged, setMerged] = useState<string | undefined>();
+  /** Remounts rjsf: it keeps the errors of its last validation until it validates again. */
+  const [formKey, setFormKey] = useState(0);
   const [changedElsewhere, setChangedElsewhere] = useState(false);
   const [saving, setSaving] = useState(false);
   const [reloading, setReloading] = useState(false);
@@ -106,8 +121,34 @@ export default function RecordForm(props: RecordFormProps) {
     setServerErrors({});
     setGeneralErrors([]);
     setConflict(false);
+    setConflicts([]);
     setChangedElsewhere(false);
+    setFormKey((k) => k + 1);
   }, [pick]);
+
+  /**
+   * Takes `fresh` as the base and keeps this person's edits on top; returns what is left to
+   * settle, or undefined when nothing of theirs was left (the form now simply shows `fresh`).
+   */
+  const rebaseOnto = useCallback((fresh: CrmRecord, from: CrmRecord, current: Values): FieldConflict[] | undefined => {
+    const r = rebase(model.editable, pick(from), pick(fresh), current);
+    // Nothing of mine differs from what is stored now (they made the same change, or converted
+    // the lead I was editing): take the stored version, with no stale errors.
+    if (!r.mine.some((n) => !sameValue(r.values[n], fresh[n]))) {
+      adopt(fresh);
+      return undefined;
+    }
+    setBase(fresh);
+    setFormData({ ...pick(fresh), ...r.values });
+    setConflicts(r.conflicts);
+    setChosen({});
+    setConflict(false);
+    setChangedElsewhere(false);
+    setServerErrors({});
+    setGeneralErrors([]);
+    setTouched(new Set(r.mine));
+    return r.conflicts;
+  }, [model.editable, pick, adopt]);
 
   // A newer stored version (someone else saved; live events refetch it): take it while the
   // form is unchanged, else say so and let the person decide.
@@ -128,9 +169,13 @@ export default function RecordForm(props: RecordFormProps) {
       }
       return;
     }
-    if (!dirty) adopt(record);
-    else setChangedElsewhere(true);
-  }, [record, dirty, base, adopt, model]);
+    if (!dirty || !base) adopt(record);
+    else {
+      // Their changes show at once; this person's stay on top (a field both changed asks which to keep).
+      const left = rebaseOnto(record, base, formData);
+      if (left && !left.length) setChangedElsewhere(true);
+    }
+  }, [record, dirty, base, adopt, model, rebaseOnto, formData]);
 
   const ruleContext = useMemo(() => ({ previous: base, user }), [base, user]);
   const fieldNames = useMemo(() => new Set(model.fields.map((f) => f.name)), [model]);
@@ -197,7 +242,7 @@ export default function RecordForm(props: RecordFormProps) {
       const general: string[] = [];
       for (const e of err.errors) {
         const name = e.field.split('.')[0];
-        if (name && fieldNames.has(name)) addError(fieldErrs, name, e.message);
+        if (name && fieldNames.has(name)) addError(fieldErrs, name, fieldErrorText(object.fields.find((f) => f.name === name), e));
         else general.push(e.field && !fieldNames.has(name) && e.field !== name ? `${e.field}: ${e.message}` : e.message);
       }
       if (!err.errors.length) general.push(err.message);
@@ -211,15 +256,42 @@ export default function RecordForm(props: RecordFormProps) {
   const handleSubmit = async (e: IChangeEvent<Values, RJSFSchema, RecordFormContext>) => {
     if (savingRef.current) return;
     const values = e.formData ?? formData;
+    if (unsettled) return;
     const changes = changesOf(model.editable, values, base ? pick(base) : undefined);
-    if (!isNew && !Object.keys(changes).length) return;
+    if (!isNew && !Object.keys(changes).length) {
+      // Took theirs wherever we clashed and changed nothing else: nothing to save.
+      if (base && conflicts.length) adopt(base);
+      return;
+    }
     savingRef.current = true;
     setSaving(true);
     setGeneralErrors([]);
     setClientErrors(0);
     try {
-      const saved = await onSave(changes, base);
-      adopt(saved);
+      let from = base;
+      let current = values;
+      let toSend = changes;
+      // A stale version (412): fetch the stored one, put these edits on it and save again —
+      // unless a field both changed, which the person settles first. A few rounds at most.
+      for (let round = 0; ; round++) {
+        try {
+          const saved = await onSave(toSend, from);
+          adopt(saved);
+          if (round > 0) setMerged('Someone else saved this record meanwhile. Your changes were saved on top of theirs.');
+          break;
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 412 && onReload && from && round < 3)) throw err;
+          const fresh = await onReload();
+          if (!fresh) throw err;
+          const left = rebaseOnto(fresh, from, current);
+          if (!left || left.length) break;
+          const next = { ...pick(fresh), ...rebase(model.editable, pick(from), pick(fresh), current).values };
+          toSend = changesOf(model.editable, next, pick(fresh));
+          if (!Object.keys(toSend).length) { adopt(fresh); break; }
+          from = fresh;
+          current = next;
+        }
+      }
     } catch (err) {
       showProblem(err);
     } finally {
@@ -242,8 +314,16 @@ export default function RecordForm(props: RecordFormProps) {
   };
 
   const cancel = () => {
+    setMerged(undefined);
     if (isNew) onCancel();
     else if (base) adopt(base);
+  };
+
+  const choose = (field: string, take: 'mine' | 'theirs') => {
+    const c = conflicts.find((x) => x.field === field);
+    if (!c) return;
+    setFormData((d) => ({ ...d, [field]: take === 'mine' ? c.mine : c.theirs }));
+    setChosen((x) => ({ ...x, [field]: take }));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -265,10 +345,22 @@ export default function RecordForm(props: RecordFormProps) {
             Your changes were not saved. Reload to see the current version, then make your changes again.
           </Alert>
         )}
-        {!conflict && changedElsewhere && (
-          <Alert severity="info" sx={{ mb: 2 }} action={onReload && <Button color="inherit" size="small" onClick={reload} disabled={reloading}>Reload</Button>}>
-            This record was changed by someone else while you were editing. Reload to see their changes (yours will be discarded).
+        {!conflict && !conflicts.length && changedElsewhere && (
+          <Alert severity="info" sx={{ mb: 2 }} onClose={() => setChangedElsewhere(false)}>
+            Someone else changed this record while you were editing. Their changes are shown; yours are kept and saved on top.
           </Alert>
+        )}
+        {merged && !dirty && !conflicts.length && (
+          <Alert severity="success" sx={{ mb: 2 }} onClose={() => setMerged(undefined)}>{merged}</Alert>
+        )}
+        {locked && (
+          <Alert severity="info" sx={{ mb: 2 }}>You may view this {object.label.toLowerCase()} but not change it.</Alert>
+        )}
+        {conflicts.length > 0 && (
+          <ConflictPanel
+            object={object} objects={objects} conflicts={conflicts} chosen={chosen} onChoose={choose}
+            saving={saving || unsettled} onSave={() => formRef.current?.submit()}
+          />
         )}
         {fieldErrorCount > 0 && !conflict && (
           <Alert severity="error" sx={{ mb: 2 }}>
@@ -277,6 +369,7 @@ export default function RecordForm(props: RecordFormProps) {
         )}
       </Box>
       <RjsfForm
+        key={formKey}
         ref={formRef}
         schema={model.schema}
         uiSchema={model.uiSchema}
@@ -299,12 +392,12 @@ export default function RecordForm(props: RecordFormProps) {
       >
         <Box
           sx={{
-            position: 'sticky', bottom: 0, zIndex: 2, display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap',
+            position: 'sticky', bottom: 0, zIndex: 2, display: locked ? 'none' : 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap',
             py: 1.5, px: { xs: 1.5, sm: 2 }, mt: -1, bgcolor: 'background.paper', borderTop: 1, borderColor: 'divider',
             borderBottomLeftRadius: 8, borderBottomRightRadius: 8,
           }}
         >
-          <Button type="submit" variant="contained" disabled={saving || (!isNew && !dirty)} startIcon={saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
+          <Button type="submit" variant="contained" disabled={saving || unsettled || (!isNew && !dirty && !conflicts.length)} startIcon={saving ? <CircularProgress size={16} color="inherit" aria-hidden /> : undefined}>
             Save
           </Button>
           <Button onClick={cancel} disabled={saving || (!isNew && !dirty)}>Cancel</Button>

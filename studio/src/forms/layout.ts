@@ -53,7 +53,12 @@ function defaultSections(object: DeployedObject): FormSection[] {
   return [{ key: 'details', label: 'Details', collapsed: false, columns: [names.slice(0, half), names.slice(half)] }];
 }
 
-export function buildForm(object: DeployedObject, layout: LayoutDef | undefined, opts: { isNew: boolean; include?: string[] }): FormModel {
+/**
+ * `readOnly`: fields the caller may read but not change (or `all`: the record is not theirs to
+ * change) — shown as read-only, never sent, never required of them.
+ */
+export function buildForm(object: DeployedObject, layout: LayoutDef | undefined, opts: { isNew: boolean; include?: string[]; readOnly?: readonly string[] | 'all' }): FormModel {
+  const locked = (f: FieldDef) => isComputedField(f) || opts.readOnly === 'all' || (!!opts.readOnly && opts.readOnly.includes(f.name));
   const byName = new Map(object.fields.map((f) => [f.name, f]));
   // A new record has no rollups or numbers yet: those fields would only say so.
   const shown = (f: DeployedField | undefined): f is DeployedField => !!f && !(opts.isNew && (f.type === 'rollup' || f.type === 'autonumber'));
@@ -80,10 +85,10 @@ export function buildForm(object: DeployedObject, layout: LayoutDef | undefined,
   const uiSchema: UiSchema<Values, RJSFSchema, RecordFormContext> = { 'ui:submitButtonOptions': { norender: true } };
   for (const f of fields) {
     properties[f.name] = { ...fieldSchema(f), title: fieldLabel(f) } as RJSFSchema;
-    uiSchema[f.name] = f.type === 'json' ? { 'ui:field': 'json' } : { 'ui:widget': widgetFor(f) };
+    uiSchema[f.name] = f.type === 'json' ? { 'ui:field': 'json', 'ui:readonly': locked(f) } : { 'ui:widget': locked(f) ? 'readonly' : widgetFor(f) };
   }
-  const editable = fields.filter((f) => !isComputedField(f)).map((f) => f.name);
-  const required = fields.filter((f) => f.required && !isComputedField(f)).map((f) => f.name);
+  const editable = fields.filter((f) => !locked(f)).map((f) => f.name);
+  const required = fields.filter((f) => f.required && !locked(f)).map((f) => f.name);
   const schema: RJSFSchema = { type: 'object', title: '', properties, ...(required.length ? { required } : {}) };
   return { schema, uiSchema, sections, fields, editable };
 }

@@ -114,8 +114,8 @@ export function checkValue(schema: Schema, value: unknown, property = '', schema
     }
   }
   if (typeof value === 'number') {
-    if (typeof schema.minimum === 'number' && value < schema.minimum) push(errors, 'minimum', property, `Must be at least ${schema.minimum}`, title, `${schemaPath}/minimum`);
-    if (typeof schema.maximum === 'number' && value > schema.maximum) push(errors, 'maximum', property, `Must be at most ${schema.maximum}`, title, `${schemaPath}/maximum`);
+    if (typeof schema.minimum === 'number' && value < schema.minimum) push(errors, 'minimum', property, `${title ?? 'The value'} must be at least ${schema.minimum.toLocaleString()}`, title, `${schemaPath}/minimum`);
+    if (typeof schema.maximum === 'number' && value > schema.maximum) push(errors, 'maximum', property, `${title ?? 'The value'} must be at most ${schema.maximum.toLocaleString()}`, title, `${schemaPath}/maximum`);
     const scale = schema['x-strata-scale'];
     if (typeof scale === 'number' && decimals(value) > scale) {
       push(errors, 'scale', property, scale === 0 ? 'Enter a whole number' : `At most ${scale} decimal places`, title, `${schemaPath}/x-strata-scale`);

@@ -50,7 +50,7 @@ export function BulkBar({ meta, selected, onClear, canUpdate, canDelete }: BulkB
   const refresh = () => qc.invalidateQueries({ queryKey: ['records', object] });
 
   const report = (r: BulkResult, verb: string, done: number) => {
-    const failed = r.failed ? ` ${r.failed} could not be ${verb}: ${firstBulkError(r) ?? 'refused'}` : '';
+    const failed = r.failed ? ` ${r.failed} could not be ${verb}: ${firstBulkError(r, meta.fields) ?? 'refused'}` : '';
     setProblem(r.failed ? `${done} ${plural(done, meta)} ${verb}.${failed}` : undefined);
   };
 

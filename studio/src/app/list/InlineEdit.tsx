@@ -13,6 +13,7 @@ import type { ListField } from './fields.ts';
 import { draftOf, valueOfDraft, type Draft } from './fieldValue.ts';
 import { FieldInput } from './FieldInput.tsx';
 import { patchRecord, replaceInLists } from './listApi.ts';
+import { fieldErrorText } from '../../forms/problemText.ts';
 
 export type EditEnd = 'saved' | 'cancelled' | 'conflict';
 
@@ -59,7 +60,7 @@ export function InlineEdit({ object, field, record, title, onEnd }: InlineEditPr
       setSaving(false);
       if (e instanceof ApiError && e.status === 412) { onEnd('conflict', { refocus: true, message: e.message }); return; }
       const fieldError = e instanceof ApiError ? e.errors.find((x) => x.field === field.name || x.field === '') ?? e.errors[0] : undefined;
-      setError(fieldError?.message ?? (e instanceof Error ? e.message : 'Could not save'));
+      setError(fieldError ? fieldErrorText(fieldError.field === field.name ? field : undefined, fieldError) : (e instanceof Error ? e.message : 'Could not save'));
     }
   };
 

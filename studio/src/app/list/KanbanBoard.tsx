@@ -19,7 +19,7 @@ import {
 } from '@mui/material';
 import DragIndicatorIcon from '@mui/icons-material/DragIndicator';
 import MoreVertIcon from '@mui/icons-material/MoreVert';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client.ts';
 import { useRecordList, type ListParams } from '../../api/hooks.ts';
 import type { CrmRecord } from '../../api/types.ts';
@@ -27,9 +27,11 @@ import type { RecordFilter } from '../../../../metadata/types.ts';
 import { titleOf } from '../apps.ts';
 import { CellValue } from './CellValue.tsx';
 import type { ListField } from './fields.ts';
-import { isEmptyValue } from './format.ts';
-import { mergeRecord, patchRecord, type ListData } from './listApi.ts';
+import { formatValue, isEmptyValue } from './format.ts';
+import { fetchAll, mergeRecord, patchRecord, type ListData } from './listApi.ts';
 import type { ListMeta } from './useListMeta.ts';
+import { MoveDialog, type MoveRequest } from './MoveDialog.tsx';
+import { fieldErrorText } from '../../forms/problemText.ts';
 
 export interface KanbanBoardProps {
   meta: ListMeta;
@@ -41,6 +43,8 @@ export interface KanbanBoardProps {
   sort: string[];
   q?: string;
   expand?: string;
+  /** May the caller change the grouping field (else the board is read-only: no dragging, no "Move to"). */
+  canMove?: boolean;
 }
 
 const NONE = '__none__';
@@ -83,12 +87,16 @@ const collisions: CollisionDetection = (args) => {
   return hit.length ? hit : closestCenter(args);
 };
 
-export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q, expand }: KanbanBoardProps) {
+export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q, expand, canMove = true }: KanbanBoardProps) {
   const qc = useQueryClient();
   const object = meta.object.name;
   const [dragging, setDragging] = useState<CrmRecord | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  /** A move waiting for the values its target column needs. */
+  const [asking, setAsking] = useState<(MoveRequest & { rec: CrmRecord; to: string | null }) | null>(null);
+  // The column totals: the object's currency field named amount, else its first currency field.
+  const currency = useMemo(() => meta.fields.find((f) => f.kind === 'currency' && f.name === 'amount') ?? meta.fields.find((f) => f.kind === 'currency'), [meta.fields]);
 
   const columns = useMemo<Column[]>(() => [
     ...(groupBy.options ?? []).map((o) => ({ value: o.value, label: o.label ?? o.value, color: o.color })),
@@ -107,31 +115,59 @@ export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q
     useSensor(KeyboardSensor, { coordinateGetter: columnCoordinates }),
   );
 
-  const move = async (rec: CrmRecord, to: string | null) => {
+  /** Fields a refused move needs, from the problems' field paths: ones the caller may edit here. */
+  const neededFields = (e: ApiError): { fields: ListField[]; reasons: Record<string, string> } => {
+    const fields: ListField[] = [];
+    const reasons: Record<string, string> = {};
+    for (const p of e.errors) {
+      const f = meta.byName.get(p.field.split('.')[0]);
+      if (!f || !f.editable || f.name === groupBy.name) continue;
+      if (!fields.includes(f)) fields.push(f);
+      reasons[f.name] ??= fieldErrorText(meta.object.fields.find((x) => x.name === f.name), p);
+    }
+    return { fields, reasons };
+  };
+
+  const move = async (rec: CrmRecord, to: string | null, extra: Record<string, unknown> = {}): Promise<Record<string, string> | undefined> => {
     const from = (rec[groupBy.name] as string | null | undefined) ?? null;
-    if (from === to) return;
+    if (from === to) return undefined;
     const title = titleOf(meta.object, rec);
     const keyFrom = ['records', object, paramsOf(from)];
     const keyTo = ['records', object, paramsOf(to)];
     await Promise.all([qc.cancelQueries({ queryKey: keyFrom }), qc.cancelQueries({ queryKey: keyTo })]);
     const before = { from: qc.getQueryData<ListData>(keyFrom), to: qc.getQueryData<ListData>(keyTo) };
-    const moved: CrmRecord = { ...rec, [groupBy.name]: to };
+    const moved: CrmRecord = { ...rec, ...extra, [groupBy.name]: to };
     qc.setQueryData<ListData>(keyFrom, (d) => d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.filter((r) => r.id !== rec.id) })) });
     qc.setQueryData<ListData>(keyTo, (d) => d && { ...d, pages: d.pages.map((p, i) => (i === 0 ? { ...p, data: [moved, ...p.data] } : p)) });
     setError(null);
     try {
-      const saved = await patchRecord(object, rec.id, rec.version, { [groupBy.name]: to });
+      const saved = await patchRecord(object, rec.id, rec.version, { ...extra, [groupBy.name]: to });
       qc.setQueryData<ListData>(keyTo, (d) => d && { ...d, pages: d.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === rec.id ? mergeRecord(moved, saved) : r)) })) });
+      setAsking(null);
       setStatus(`${title} is now in ${labelOf(to)}.`);
       void qc.invalidateQueries({ queryKey: ['records', object] });
+      return undefined;
     } catch (e) {
       qc.setQueryData(keyFrom, before.from);
       qc.setQueryData(keyTo, before.to);
+      // Refused for want of values the caller can give: ask for them, then move.
+      if (e instanceof ApiError && (e.status === 422 || e.status === 400)) {
+        const need = neededFields(e);
+        if (need.fields.length) {
+          if (asking) return need.reasons;
+          setAsking({ rec, to, title, toLabel: labelOf(to), ...need });
+          setStatus(`${labelOf(to)} needs ${need.fields.map((f) => f.label.toLowerCase()).join(' and ')} before ${title} can move there.`);
+          return undefined;
+        }
+      }
+      setAsking(null);
       const why = e instanceof ApiError
         ? (e.status === 412 ? 'someone else changed it meanwhile; it has been reloaded' : e.errors[0]?.message ?? e.message)
         : 'the server could not be reached';
+      setStatus('');
       setError(`Could not move “${title}” to ${labelOf(to)}: ${why}.`);
       if (e instanceof ApiError && e.status === 412) void qc.invalidateQueries({ queryKey: ['records', object] });
+      return undefined;
     }
   };
 
@@ -152,7 +188,8 @@ export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q
     onDragEnd: ({ active, over }) => {
       if (!over) return `${titleOfId(active.id)} was dropped outside the board and stays in ${fromOf(active.id)}.`;
       const to = labelOf(valueOfCol(over.id));
-      return to === fromOf(active.id) ? `${titleOfId(active.id)} was dropped back in ${to}.` : `${titleOfId(active.id)} was moved to ${to}.`;
+      // Whether the move holds is the server's to say: the status line tells when it answers.
+      return to === fromOf(active.id) ? `${titleOfId(active.id)} was dropped back in ${to}.` : `${titleOfId(active.id)} was dropped on ${to}. Saving…`;
     },
     onDragCancel: ({ active }) => `Moving ${titleOfId(active.id)} was cancelled. It stays in ${fromOf(active.id)}.`,
   };
@@ -168,6 +205,13 @@ export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q
     <Box>
       {error && <Alert severity="error" onClose={() => setError(null)} sx={{ mb: 1 }}>{error}</Alert>}
       <Box role="status" sx={visuallyHidden}>{status}</Box>
+      {asking && (
+        <MoveDialog
+          request={asking}
+          onCancel={() => { setAsking(null); setStatus(`${asking.title} stays where it was.`); }}
+          onMove={(values) => move(asking.rec, asking.to, values)}
+        />
+      )}
       <DndContext
         sensors={sensors} collisionDetection={collisions} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}
         accessibility={{
@@ -187,7 +231,7 @@ export default function KanbanBoard({ meta, groupBy, cardFields, filter, sort, q
           {columns.map((c) => (
             <KanbanColumn
               key={colId(c.value)} column={c} columns={columns} meta={meta} groupBy={groupBy} cardFields={cardFields}
-              params={paramsOf(c.value)} onMove={move} draggingId={dragging?.id}
+              params={paramsOf(c.value)} onMove={move} draggingId={dragging?.id} canMove={canMove} currency={currency}
             />
           ))}
         </Box>
@@ -203,13 +247,14 @@ const visuallyHidden = {
   position: 'absolute', width: '1px', height: '1px', p: 0, m: '-1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
 } as const;
 
-function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMove, draggingId }: {
+function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMove, draggingId, canMove, currency }: {
   column: Column; columns: Column[]; meta: ListMeta; groupBy: ListField; cardFields: ListField[]; params: ListParams;
-  onMove: (rec: CrmRecord, to: string | null) => Promise<void>; draggingId?: string;
+  onMove: (rec: CrmRecord, to: string | null) => Promise<unknown>; draggingId?: string; canMove: boolean; currency?: ListField;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: colId(column.value) });
   const list = useRecordList(meta.object.name, params);
   const records = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const total = useColumnTotal(meta, params, currency, records, !list.hasNextPage);
   const headingId = `kanban-${groupBy.name}-${column.value ?? NONE}`;
   return (
     <Paper
@@ -220,11 +265,16 @@ function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMo
         display: 'flex', flexDirection: 'column', maxHeight: { sm: 'max(360px, calc(100dvh - 200px))' }, minHeight: 160,
       }}
     >
-      <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1, px: 1.5, pt: 1.25, pb: 1 }}>
+      <Box sx={{ display: 'flex', alignItems: 'baseline', gap: 1, px: 1.5, pt: 1.25, pb: 1, flexWrap: 'wrap' }}>
         <Typography id={headingId} variant="subtitle2" component="h2" sx={{ fontWeight: 700 }}>{column.label}</Typography>
-        <Typography variant="caption" color="text.secondary" aria-label={`${records.length}${list.hasNextPage ? ' or more' : ''} cards`}>
-          {list.isPending ? '' : `${records.length}${list.hasNextPage ? '+' : ''}`}
+        <Typography variant="caption" color="text.secondary" data-count aria-label={`${total.count ?? records.length}${total.count === undefined && list.hasNextPage ? ' or more' : ''} cards`}>
+          {list.isPending ? '' : `${total.count ?? records.length}${total.count === undefined && list.hasNextPage ? '+' : ''}`}
         </Typography>
+        {currency && total.sum !== undefined && (
+          <Typography variant="caption" color="text.secondary" data-sum sx={{ ml: 'auto', fontVariantNumeric: 'tabular-nums' }}>
+            <Box component="span" sx={visuallyHidden}>{currency.label} total: </Box>{total.sum}
+          </Typography>
+        )}
       </Box>
       <Box component="ul" sx={{ listStyle: 'none', m: 0, px: 1, pb: 1, display: 'grid', gap: 1, overflowY: { sm: 'auto' } }}>
         {list.isPending && [0, 1, 2].map((i) => <li key={i}><Skeleton variant="rounded" height={84} /></li>)}
@@ -239,7 +289,7 @@ function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMo
           <Typography component="li" variant="body2" color="text.secondary" sx={{ px: 0.5, py: 2, textAlign: 'center' }}>No cards</Typography>
         )}
         {records.map((r) => (
-          <KanbanCard key={r.id} meta={meta} record={r} fields={cardFields} columns={columns} current={column.value} onMove={onMove} hidden={draggingId === r.id} />
+          <KanbanCard key={r.id} meta={meta} record={r} fields={cardFields} columns={columns} current={column.value} onMove={onMove} hidden={draggingId === r.id} canMove={canMove} />
         ))}
         {list.hasNextPage && (
           <li>
@@ -253,14 +303,14 @@ function KanbanColumn({ column, columns, meta, groupBy, cardFields, params, onMo
   );
 }
 
-function CardBody({ meta, record, fields, overlay, handle, menu }: {
-  meta: ListMeta; record: CrmRecord; fields: ListField[]; overlay?: boolean; handle?: ReactNode; menu?: ReactNode;
+function CardBody({ meta, record, fields, overlay, handle, menu, still }: {
+  meta: ListMeta; record: CrmRecord; fields: ListField[]; overlay?: boolean; handle?: ReactNode; menu?: ReactNode; still?: boolean;
 }) {
   const nameField = meta.object.nameField;
   const title = titleOf(meta.object, record);
   const rest = fields.filter((f) => f.name !== nameField && !isEmptyValue(record[f.name])).slice(0, 4);
   return (
-    <Paper elevation={overlay ? 8 : 0} variant={overlay ? 'elevation' : 'outlined'} sx={{ p: 1, pl: 0.5, display: 'flex', gap: 0.25, cursor: overlay ? 'grabbing' : 'grab', bgcolor: 'background.paper', position: 'relative' }}>
+    <Paper elevation={overlay ? 8 : 0} variant={overlay ? 'elevation' : 'outlined'} sx={{ p: 1, pl: 0.5, display: 'flex', gap: 0.25, cursor: overlay ? 'grabbing' : still ? 'default' : 'grab', bgcolor: 'background.paper', position: 'relative' }}>
       {handle ?? <Box sx={{ width: 32, display: 'flex', justifyContent: 'center', pt: 0.5 }}><DragIndicatorIcon fontSize="small" color="action" /></Box>}
       <Box sx={{ flex: 1, minWidth: 0 }}>
         <Link component={RouterLink} to={`/app/${meta.object.name}/${record.id}`} draggable={false} sx={{ fontWeight: 600, display: 'block', overflowWrap: 'anywhere', pt: 0.5 }}>
@@ -278,11 +328,11 @@ function CardBody({ meta, record, fields, overlay, handle, menu }: {
   );
 }
 
-function KanbanCard({ meta, record, fields, columns, current, onMove, hidden }: {
+function KanbanCard({ meta, record, fields, columns, current, onMove, hidden, canMove }: {
   meta: ListMeta; record: CrmRecord; fields: ListField[]; columns: Column[]; current: string | null;
-  onMove: (rec: CrmRecord, to: string | null) => Promise<void>; hidden: boolean;
+  onMove: (rec: CrmRecord, to: string | null) => Promise<unknown>; hidden: boolean; canMove: boolean;
 }) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef } = useDraggable({ id: record.id, data: { record } });
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef } = useDraggable({ id: record.id, data: { record }, disabled: !canMove });
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const title = titleOf(meta.object, record);
   // Pointer listeners on the whole card; the keyboard drags from the handle, a real button.
@@ -291,8 +341,8 @@ function KanbanCard({ meta, record, fields, columns, current, onMove, hidden }: 
   return (
     <Box component="li" ref={setNodeRef} {...pointer} sx={{ opacity: hidden ? 0.35 : 1, touchAction: 'manipulation' }} data-card={title}>
       <CardBody
-        meta={meta} record={record} fields={fields}
-        handle={(
+        meta={meta} record={record} fields={fields} still={!canMove}
+        handle={!canMove ? <Box sx={{ width: 8 }} /> : (
           <IconButton
             ref={setActivatorNodeRef} size="small" {...attributes} onKeyDown={onHandleKey} aria-label={`Move ${title}`}
             sx={{ alignSelf: 'flex-start', cursor: 'grab' }}
@@ -300,7 +350,7 @@ function KanbanCard({ meta, record, fields, columns, current, onMove, hidden }: 
             <DragIndicatorIcon fontSize="small" />
           </IconButton>
         )}
-        menu={(
+        menu={!canMove ? undefined : (
           <>
             <IconButton size="small" aria-label={`Actions for ${title}`} aria-haspopup="menu" onClick={(e) => setAnchor(e.currentTarget)} sx={{ alignSelf: 'flex-start' }}>
               <MoreVertIcon fontSize="small" />
@@ -317,4 +367,26 @@ function KanbanCard({ meta, record, fields, columns, current, onMove, hidden }: 
       />
     </Box>
   );
+}
+
+/**
+ * A column's count and the sum of its currency field: from the cards when all are loaded,
+ * else from every record of the column (only that field asked for; up to 5,000).
+ */
+function useColumnTotal(meta: ListMeta, params: ListParams, currency: ListField | undefined, loaded: CrmRecord[], complete: boolean): { count?: number; sum?: string } {
+  const all = useQuery({
+    queryKey: ['records', meta.object.name, 'total', params, currency?.name],
+    enabled: !complete,
+    queryFn: ({ signal }) => fetchAll(meta.object.name, { ...params, expand: undefined, fields: currency?.name ?? 'id' }, { max: 5000, signal }),
+  });
+  const records = complete ? loaded : all.data?.records;
+  if (!records) return {};
+  const count = complete ? undefined : records.length;
+  if (!currency) return { count };
+  let sum = 0;
+  for (const r of records) {
+    const v = r[currency.name];
+    if (typeof v === 'number') sum += v;
+  }
+  return { count, sum: `${formatValue(currency, sum, meta.format)}${all.data?.truncated && !complete ? '+' : ''}` };
 }

@@ -28,6 +28,7 @@ import { defaultColumns, type ListField } from './fields.ts';
 import { FilterChips } from './FilterChips.tsx';
 import { countConditions, fromFilter, normalizeModel, toFilter, type FilterModel } from './filterModel.ts';
 import { mayDo, type RecordAction } from './permissions.ts';
+import { rightsOf } from '../../api/rights.ts';
 import { PERSONAL_PREFIX, useSavedViews, type PersonalView } from './savedViews.ts';
 import { useListMeta, type ListMeta } from './useListMeta.ts';
 import { viewLabel, ViewPicker } from './ViewPicker.tsx';
@@ -119,7 +120,11 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
   const me = useMe();
   // Exporting is a role ability (CONTRACT §5); a server that does not list abilities: admins only.
   const metadata = useMetadata();
-  const may = (action: RecordAction) => mayDo(me.data?.roles ?? [], metadata.data?.roles ?? [], meta.object.name, action);
+  // What the server says the caller may do; older servers without `access`: work it out from the roles.
+  const rights = metadata.data?.access ? rightsOf(metadata.data, meta.object.name) : undefined;
+  const may = (action: RecordAction) => (rights
+    ? (action === 'create' ? rights.create : rights[action] !== 'none')
+    : mayDo(me.data?.roles ?? [], metadata.data?.roles ?? [], meta.object.name, action));
   const canCreate = may('create');
   const canUpdate = may('update');
   const canDelete = may('delete');
@@ -238,7 +243,7 @@ function ListBody({ meta, def, viewKey, onViewKey, personal, onSaveView, onDelet
 
       {layout === 'kanban' && groupField ? (
         <Suspense fallback={<BoardSkeleton />}>
-          <KanbanBoard meta={meta} groupBy={groupField} cardFields={colFields} filter={filter} sort={sort} q={q || undefined} expand={expand} />
+          <KanbanBoard meta={meta} groupBy={groupField} cardFields={colFields} filter={filter} sort={sort} q={q || undefined} expand={expand} canMove={canUpdate && groupField.editable} />
         </Suspense>
       ) : (
         <>

@@ -5,6 +5,7 @@
  */
 import { useCallback } from 'react';
 import { useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { fieldErrorText } from '../../forms/problemText.ts';
 import { api } from '../../api/client.ts';
 import { listUrl, useMe, type ListParams } from '../../api/hooks.ts';
 import type { CrmRecord, Page, User } from '../../api/types.ts';
@@ -42,9 +43,12 @@ export async function restoreRecords(object: string, ids: string[]): Promise<voi
 }
 
 /** The first failure's message of a bulk result, for one line of feedback. */
-export function firstBulkError(r: BulkResult): string | undefined {
+/** The first refusal, in words: a field's problem led by the field's label (from `fields`). */
+export function firstBulkError(r: BulkResult, fields: ReadonlyArray<{ name: string; label?: string }> = []): string | undefined {
   const e = r.results.find((x) => x.status === 'error')?.error;
-  return e ? (e.errors?.[0]?.message ?? e.message) : undefined;
+  const p = e?.errors?.[0];
+  if (p) return fieldErrorText(fields.find((f) => f.name === p.field.split('.')[0]), p);
+  return e?.message;
 }
 
 /** Every record a list would page through, 200 at a time, up to `max`. */

@@ -1,6 +1,7 @@
 /** The metadata one list screen works from: the object, its fields, its views, how to format. */
 import { useMemo } from 'react';
 import { useMetadata } from '../../api/hooks.ts';
+import { rightsOf } from '../../api/rights.ts';
 import type { DeployedObject, ViewDef } from '../../api/types.ts';
 import { titleOf } from '../apps.ts';
 import { listFields, type Kind, type ListField } from './fields.ts';
@@ -26,7 +27,9 @@ export function useListMeta(objectName: string) {
     const objects = meta.data?.objects ?? [];
     const object = objects.find((o) => o.name === objectName);
     if (!object) return undefined;
-    const fields = listFields(object, objects);
+    // What the caller may only read is not edited in place, in bulk or by a drag on the board.
+    const readOnly = new Set(rightsOf(meta.data, objectName).readOnlyFields);
+    const fields = listFields(object, objects).map((f) => (f.editable && readOnly.has(f.name) ? { ...f, editable: false } : f));
     const byName = new Map(fields.map((f) => [f.name, f]));
     const kinds = Object.fromEntries(fields.map((f) => [f.name, f.kind]));
     const views = (meta.data?.views ?? []).filter((v) => v.object === objectName);

@@ -11,6 +11,7 @@ import SwapHorizIcon from '@mui/icons-material/SwapHoriz';
 import { useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client.ts';
 import { useMe, useMetadata, useSaveRecord } from '../../api/hooks.ts';
+import { rightsOf, useRecordRights } from '../../api/rights.ts';
 import type { CrmRecord, DeployedObject } from '../../api/types.ts';
 import { Loading } from '../../App.tsx';
 import { titleOf } from '../apps.ts';
@@ -86,6 +87,10 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
     if (deletedRef.current) qc.removeQueries({ queryKey: ['record', objectName, id] });
   }, [qc, objectName, id]);
   const record = rec.data;
+  const rights = useRecordRights(meta.data, objectName, isNew ? undefined : id);
+  const objectRights = rightsOf(meta.data, objectName);
+  // A new record: every field the caller may edit; a stored one the caller may not change: all read-only.
+  const readOnly = useMemo(() => (!isNew && !rights.update ? 'all' as const : objectRights.readOnlyFields), [isNew, rights.update, objectRights.readOnlyFields]);
   const title = isNew ? `New ${object?.label.toLowerCase() ?? 'record'}` : titleOf(object, record);
 
   useEffect(() => {
@@ -142,6 +147,8 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
   const deletedMeanwhile = !confirmDelete && ((!!record && rec.isError && rec.error instanceof ApiError && rec.error.status === 404) || gone);
   const isLead = object.name === 'lead';
   const converted = isLead && record?.status === 'converted';
+  // Converting updates the lead and creates (or finds) an account and a contact.
+  const mayConvert = rights.update && rightsOf(meta.data, 'account').create && rightsOf(meta.data, 'contact').create;
 
   return (
     <Box sx={{ maxWidth: 1400, mx: 'auto' }}>
@@ -161,10 +168,10 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
         </Box>
         {record && !isNew && (
           <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-            {isLead && !converted && (
+            {isLead && !converted && mayConvert && (
               <Button variant="contained" color="secondary" startIcon={<SwapHorizIcon />} onClick={() => setConverting(true)}>Convert lead</Button>
             )}
-            <Button variant="outlined" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setConfirmDelete(true)}>Delete</Button>
+            {rights.delete && <Button variant="outlined" color="error" startIcon={<DeleteOutlineIcon />} onClick={() => setConfirmDelete(true)}>Delete</Button>}
           </Box>
         )}
       </Box>
@@ -187,6 +194,7 @@ function RecordView({ objectName, id }: { objectName: string; id: string }) {
             onSave={onSave}
             onCancel={onCancel}
             onReload={onReload}
+            readOnly={readOnly}
           />
         </Suspense>
       )}

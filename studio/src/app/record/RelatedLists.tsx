@@ -17,6 +17,8 @@ import { displayValue, formatDateTime, userLocale } from '../../forms/format.ts'
 import { fieldLabel, SYSTEM_LABELS } from '../../forms/labels.ts';
 import { recordTitle } from '../../forms/titles.ts';
 import { useChildren } from './queries.ts';
+import { useMetadata } from '../../api/hooks.ts';
+import { rightsOf } from '../../api/rights.ts';
 import { VisuallyHidden } from '../../forms/VisuallyHidden.tsx';
 
 const PAGE = 10;
@@ -37,6 +39,7 @@ function columnLabel(child: DeployedObject, name: string): string {
 function OneList({ list, child, parentId, objects }: { list: RelatedList; child: DeployedObject; parentId: string; objects: DeployedObject[] }) {
   const theme = useTheme();
   const wide = useMediaQuery(theme.breakpoints.up('sm'));
+  const mayCreate = rightsOf(useMetadata().data, child.name).create;
   const known = (n: string) => child.fields.some((f) => f.name === n) || n in SYSTEM_LABELS;
   const columns = (list.columns?.length ? list.columns : [child.nameField ?? 'id']).filter(known);
   const expand = columns.filter((n) => child.fields.some((f) => f.name === n && f.type === 'reference' && f.name !== list.field));
@@ -54,14 +57,16 @@ function OneList({ list, child, parentId, objects }: { list: RelatedList; child:
         <Typography id={headingId} variant="subtitle1" component="h2" sx={{ fontWeight: 600, flex: 1, minWidth: 0 }}>
           {label}{rows.data ? <Typography component="span" color="text.secondary" sx={{ ml: 1 }}>({data.length}{more ? '+' : ''})</Typography> : null}
         </Typography>
-        <Button
-          component={RouterLink}
-          to={`/app/${child.name}/new?${new URLSearchParams({ [list.field]: parentId }).toString()}`}
-          size="small"
-          startIcon={<AddIcon />}
-        >
-          New<VisuallyHidden>{` ${child.label.toLowerCase()}`}</VisuallyHidden>
-        </Button>
+        {mayCreate && (
+          <Button
+            component={RouterLink}
+            to={`/app/${child.name}/new?${new URLSearchParams({ [list.field]: parentId }).toString()}`}
+            size="small"
+            startIcon={<AddIcon />}
+          >
+            New<VisuallyHidden>{` ${child.label.toLowerCase()}`}</VisuallyHidden>
+          </Button>
+        )}
       </Box>
       {rows.isPending && (
         <Box sx={{ p: 2 }} role="status" aria-label={`Loading ${label}`}>

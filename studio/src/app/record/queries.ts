@@ -1,6 +1,7 @@
 /** Server state the record page reads beyond the shared hooks (api/hooks.ts). */
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, apiResponse } from '../../api/client.ts';
+import { allowKey, parseAllow } from '../../api/rights.ts';
 import { listUrl } from '../../api/hooks.ts';
 import type { CrmRecord, DeployedObject, Page } from '../../api/types.ts';
 
@@ -13,10 +14,16 @@ export const NO_CACHE = { 'cache-control': 'no-cache', pragma: 'no-cache' };
 
 /** The stored record (the same cache entry as api/hooks' useRecord and useSaveRecord use). */
 export function useStoredRecord(object: string, id: string | undefined, enabled = true) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: ['record', object, id, undefined],
     enabled: !!id && enabled,
-    queryFn: ({ signal }) => api<CrmRecord>(`/api/records/${object}/${id as string}`, { signal, headers: NO_CACHE }),
+    queryFn: async ({ signal }) => {
+      const res = await apiResponse<CrmRecord>(`/api/records/${object}/${id as string}`, { signal, headers: NO_CACHE });
+      // What the caller may do with this record travels with it (`Allow`).
+      qc.setQueryData(allowKey(object, id), parseAllow(res.headers.get('allow')) ?? null);
+      return res.body;
+    },
   });
 }
 

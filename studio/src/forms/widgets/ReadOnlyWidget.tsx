@@ -1,6 +1,10 @@
-/** Formula, rollup and autonumber fields: computed by the server, shown formatted, never sent. */
+/**
+ * Formula, rollup and autonumber fields (computed by the server), and fields the caller may read
+ * but not change: shown formatted, never sent.
+ */
 import { InputAdornment, TextField } from '@mui/material';
 import FunctionsIcon from '@mui/icons-material/Functions';
+import LockOutlinedIcon from '@mui/icons-material/LockOutlined';
 import { fieldOf, type StrataWidgetProps } from '../context.ts';
 import { displayValue, userLocale } from '../format.ts';
 import { describedBy } from '../templates.tsx';
@@ -15,7 +19,9 @@ export function ReadOnlyWidget(props: StrataWidgetProps) {
   const { id, label, value, schema } = props;
   const f = fieldOf(props);
   const text = displayValue(f, value, userLocale(), props.registry.formContext?.objects);
-  const what = WHAT[f?.type ?? ''] ?? 'Read only';
+  const computed = WHAT[f?.type ?? ''];
+  const what = computed ?? 'You may read this field but not change it';
+  const Icon = computed ? FunctionsIcon : LockOutlinedIcon;
   return (
     <TextField
       id={id}
@@ -28,11 +34,11 @@ export function ReadOnlyWidget(props: StrataWidgetProps) {
       sx={{ '& .MuiInputBase-root': { bgcolor: 'action.hover' } }}
       slotProps={{
         inputLabel: { shrink: true },
-        htmlInput: { readOnly: true, 'aria-readonly': true, 'aria-describedby': describedBy(id, !!schema.description, false), sx: { textAlign: typeof value === 'number' ? 'right' : undefined } },
+        htmlInput: { readOnly: true, 'aria-readonly': true, title: what, 'aria-describedby': describedBy(id, !!schema.description, false), sx: { textAlign: typeof value === 'number' ? 'right' : undefined } },
         input: {
           endAdornment: (
             <InputAdornment position="end" title={what}>
-              <FunctionsIcon fontSize="small" color="action" aria-hidden />
+              <Icon fontSize="small" color="action" aria-hidden />
             </InputAdornment>
           ),
         },
