@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { Engine } from '../runtime/engine.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerCompression } from './plugins/compress.ts';
 import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
 import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
@@ -53,6 +54,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     },
   });
   await app.register(cookie);
+  await registerCompression(app);
   // A budget per caller on every API route; sign-in adds its per-IP limit, and per-account throttling is in the login route.
   await registerRateLimit(app, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerAuth(app, engine);
