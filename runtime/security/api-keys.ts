@@ -69,3 +69,10 @@ export async function listApiKeys(knex: Knex, userId: string): Promise<ApiKeyInf
   const { rows } = await knex.raw(`SELECT id, name, prefix, role, created_at, last_used_at, revoked_at FROM ${T} WHERE user_id = ? ORDER BY created_at`, [userId]);
   return (rows as Array<Record<string, string | null>>).map((r) => ({ id: r.id!, name: r.name!, prefix: r.prefix!, role: r.role, createdAt: r.created_at!, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
 }
+
+/** Revokes one key of a given user (a user manager's act; the owner uses revokeApiKey). */
+export async function revokeUserApiKey(knex: Knex, userId: string, id: string): Promise<void> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('No such API key');
+  const { rowCount } = await knex.raw(`UPDATE ${T} SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, [id, userId]);
+  if (!rowCount) throw notFound('No such API key');
+}

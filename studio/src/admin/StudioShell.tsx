@@ -1,6 +1,7 @@
 /**
  * The studio (/studio, for admins and roles with the `studio` ability): objects with their
- * fields, layouts, list views and rules; roles; packages; the recycle bin. Every save is a
+ * fields, layouts, list views and rules; roles; users and teams (also for `manageUsers`
+ * holders); packages; the recycle bin. Every save is a
  * deploy of the package `custom` (see customBundle.ts and DeployDialog.tsx).
  */
 import { lazy, Suspense, useState } from 'react';
@@ -16,6 +17,7 @@ import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
 import Inventory2 from '@mui/icons-material/Inventory2';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import LockOutlined from '@mui/icons-material/LockOutlined';
+import People from '@mui/icons-material/People';
 import { Loading } from '../App.tsx';
 import { useStudioAccess } from './studioApi.ts';
 import { DeployProvider } from './useDeploy.tsx';
@@ -26,21 +28,24 @@ const RoleList = lazy(() => import('./RoleList.tsx'));
 const RoleEditor = lazy(() => import('./RoleEditor.tsx'));
 const PackagesPage = lazy(() => import('./PackagesPage.tsx'));
 const RecycleBin = lazy(() => import('./RecycleBin.tsx'));
+const UsersPage = lazy(() => import('./UsersPage.tsx'));
 
 const DRAWER = 220;
+/** `needs`: the studio ability, or managing users. */
 const NAV = [
-  { to: '/studio/objects', label: 'Objects', icon: <ViewModule /> },
-  { to: '/studio/roles', label: 'Roles', icon: <AdminPanelSettings /> },
-  { to: '/studio/packages', label: 'Packages', icon: <Inventory2 /> },
-  { to: '/studio/recycle-bin', label: 'Recycle bin', icon: <DeleteOutline /> },
-];
+  { to: '/studio/objects', label: 'Objects', icon: <ViewModule />, needs: 'studio' },
+  { to: '/studio/roles', label: 'Roles', icon: <AdminPanelSettings />, needs: 'studio' },
+  { to: '/studio/users', label: 'Users and teams', icon: <People />, needs: 'users' },
+  { to: '/studio/packages', label: 'Packages', icon: <Inventory2 />, needs: 'studio' },
+  { to: '/studio/recycle-bin', label: 'Recycle bin', icon: <DeleteOutline />, needs: 'studio' },
+] as const;
 
-function Nav({ onNavigate }: { onNavigate?: () => void }) {
+function Nav({ onNavigate, may }: { onNavigate?: () => void; may: { studio: boolean; users: boolean } }) {
   const path = useLocation().pathname;
   return (
     <Box component="nav" aria-label="Studio">
       <List>
-        {NAV.map((n) => {
+        {NAV.filter((n) => may[n.needs]).map((n) => {
           const current = path === n.to || path.startsWith(`${n.to}/`);
           return (
             <ListItemButton key={n.to} component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
@@ -100,21 +105,29 @@ export default function StudioShell() {
           sx={{ width: DRAWER, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER, boxSizing: 'border-box' } }}
         >
           <Toolbar />
-          <Nav onNavigate={() => setOpen(false)} />
+          <Nav onNavigate={() => setOpen(false)} may={access} />
         </Drawer>
         <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 } }}>
           <Toolbar />
           <Suspense fallback={<Loading />}>
-            <Routes>
-              <Route index element={<Navigate to="objects" replace />} />
-              <Route path="objects" element={<ObjectList />} />
-              <Route path="objects/:object/*" element={<ObjectEditor />} />
-              <Route path="roles" element={<RoleList />} />
-              <Route path="roles/:role" element={<RoleEditor />} />
-              <Route path="packages" element={<PackagesPage />} />
-              <Route path="recycle-bin" element={<RecycleBin />} />
-              <Route path="*" element={<Navigate to="objects" replace />} />
-            </Routes>
+            {access.studio ? (
+              <Routes>
+                <Route index element={<Navigate to="objects" replace />} />
+                <Route path="objects" element={<ObjectList />} />
+                <Route path="objects/:object/*" element={<ObjectEditor />} />
+                <Route path="roles" element={<RoleList />} />
+                <Route path="roles/:role" element={<RoleEditor />} />
+                {access.users && <Route path="users" element={<UsersPage />} />}
+                <Route path="packages" element={<PackagesPage />} />
+                <Route path="recycle-bin" element={<RecycleBin />} />
+                <Route path="*" element={<Navigate to="objects" replace />} />
+              </Routes>
+            ) : (
+              <Routes>
+                <Route path="users" element={<UsersPage />} />
+                <Route path="*" element={<Navigate to="users" replace />} />
+              </Routes>
+            )}
           </Suspense>
         </Box>
       </Box>

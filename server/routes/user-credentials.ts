@@ -1,0 +1,46 @@
+/**
+ * A user's sign-in credentials, as the studio's Users screen manages them for someone else:
+ * their API keys (listed, revoked) and multi-factor sign-in (reset after a lost device). For
+ * admins and holders of `manageUsers`; only an admin may touch an admin's.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Engine } from '../../runtime/engine.ts';
+import { forbidden, notFound } from '../../runtime/errors.ts';
+import { listApiKeys, revokeUserApiKey } from '../../runtime/security/api-keys.ts';
+import { audit } from '../../runtime/security/audit.ts';
+import { resetMfa } from '../../runtime/security/mfa.ts';
+import { policyFor } from '../../runtime/security/policy.ts';
+import { findUserById, type User } from '../../runtime/security/users.ts';
+import { requireUser } from '../plugins/auth.ts';
+
+/** The caller (a user manager) and the user they act on. */
+async function managedUser(engine: Engine, request: FastifyRequest<{ Params: { id: string } }>): Promise<{ actor: User; user: User }> {
+  const actor = requireUser(request);
+  if (!policyFor(engine.registry.current, actor).hasAbility('manageUsers')) throw forbidden('Managing users needs the manageUsers ability');
+  const user = await findUserById(engine.knex, request.params.id);
+  if (!user) throw notFound('No such user');
+  // Else a user manager could take over an admin's account, and so become admin.
+  if (user.roles.includes('admin') && !actor.roles.includes('admin')) throw forbidden('Only an admin may change an admin');
+  return { actor, user };
+}
+
+export function userCredentialRoutes(app: FastifyInstance, engine: Engine): void {
+  app.get<{ Params: { id: string } }>('/api/users/:id/api-keys', async (request) => {
+    const { user } = await managedUser(engine, request);
+    return listApiKeys(engine.knex, user.id);
+  });
+
+  app.delete<{ Params: { id: string; keyId: string } }>('/api/users/:id/api-keys/:keyId', async (request, reply) => {
+    const { actor, user } = await managedUser(engine, request);
+    await revokeUserApiKey(engine.knex, user.id, request.params.keyId);
+    await audit(engine.knex, { action: 'api_key.revoke', actorId: actor.id, actorEmail: actor.email, target: user.email, ip: request.ip, detail: { key: request.params.keyId } });
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { id: string } }>('/api/users/:id/mfa/reset', async (request, reply) => {
+    const { actor, user } = await managedUser(engine, request);
+    if (!(await resetMfa(engine.knex, user.id))) return reply.code(204).send();
+    await audit(engine.knex, { action: 'mfa.reset', actorId: actor.id, actorEmail: actor.email, target: user.email, ip: request.ip });
+    return reply.code(204).send();
+  });
+}
