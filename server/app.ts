@@ -19,7 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { recordRoutes } from './routes/records.ts';
-import { userCredentialRoutes } from './routes/user-credentials.ts';
+import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
@@ -69,6 +69,6 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   openApiRoutes(app, engine);
   eventRoutes(app, engine);
   userRoutes(app, engine);
-  userCredentialRoutes(app, engine);
+  userAdminRoutes(app, engine);
   return app;
 }

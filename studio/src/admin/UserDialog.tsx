@@ -8,18 +8,12 @@ import {
   Alert, Autocomplete, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Divider, List, ListItem,
   ListItemText, MenuItem, Stack, TextField, Typography,
 } from '@mui/material';
-import type { RoleDef, User } from '../api/types.ts';
+import type { User } from '../api/types.ts';
 import { ApiError } from '../api/client.ts';
 import { errorText } from './studioApi.ts';
 import {
-  personName, temporaryPassword, useCreateUser, useResetMfa, useRevokeKey, useUpdateUser, useUserKeys,
+  personName, temporaryPassword, useCreateUser, type RoleOption, useResetMfa, useRevokeKey, useUpdateUser, useUserKeys,
 } from './usersApi.ts';
-
-interface RoleOption { name: string; label: string }
-
-export function roleOptions(roles: RoleDef[], mayGrantAdmin: boolean): RoleOption[] {
-  return [...(mayGrantAdmin ? [{ name: 'admin', label: 'Admin' }] : []), ...roles.map((r) => ({ name: r.name, label: r.label ?? r.name }))];
-}
 
 /** Users who may manage `self`: not themselves nor anyone below them (the hierarchy stays a tree). */
 export function possibleManagers(users: User[], self?: User): User[] {
@@ -65,7 +59,8 @@ export function UserDialog({ user, users, roles, actorIsAdmin, onClose }: {
   /** Undefined: a new user. */
   user?: User;
   users: User[];
-  roles: RoleDef[];
+  /** The roles the caller may give (admin only for admins). */
+  roles: RoleOption[];
   actorIsAdmin: boolean;
   onClose: () => void;
 }) {
@@ -79,7 +74,7 @@ export function UserDialog({ user, users, roles, actorIsAdmin, onClose }: {
   const [password] = useState(temporaryPassword);
   const [created, setCreated] = useState<User | undefined>();
   const [confirmDeactivate, setConfirmDeactivate] = useState(false);
-  const options = roleOptions(roles, actorIsAdmin);
+  const options = roles;
   // An admin's account is changed by admins only (the server says so too).
   const mayChange = actorIsAdmin || !user?.roles.includes('admin');
   const known = new Map([...options, ...roleNames.filter((n) => !options.some((o) => o.name === n)).map((n) => ({ name: n, label: n }))].map((o) => [o.name, o]));

@@ -15,8 +15,8 @@ import { AuditLogPanel } from './AuditLogPanel.tsx';
 import { PageHeader } from './PageHeader.tsx';
 import { TeamTree } from './TeamTree.tsx';
 import { UserDialog } from './UserDialog.tsx';
-import { errorText, useStudioMetadata } from './studioApi.ts';
-import { personName, useUsers } from './usersApi.ts';
+import { errorText } from './studioApi.ts';
+import { personName, useGrantableRoles, useUsers } from './usersApi.ts';
 
 function PeopleTable({ users, onOpen }: { users: User[]; onOpen: (u: User) => void }) {
   const byId = new Map(users.map((u) => [u.id, u]));
@@ -61,13 +61,13 @@ function PeopleTable({ users, onOpen }: { users: User[]; onOpen: (u: User) => vo
 
 export default function UsersPage() {
   const me = useMe();
-  const meta = useStudioMetadata();
+  const roles = useGrantableRoles();
   const users = useUsers();
   const [tab, setTab] = useState<'people' | 'teams'>('people');
   const [find, setFind] = useState('');
   const [open, setOpen] = useState<User | 'new' | undefined>();
   const [person, setPerson] = useState<string | undefined>();
-  if (users.isPending || meta.isPending || me.isPending) return <Loading label="Loading users" />;
+  if (users.isPending || roles.isPending || me.isPending) return <Loading label="Loading users" />;
   if (users.isError) return <Alert severity="error">Could not load the users: {errorText(users.error)}</Alert>;
   const admin = !!me.data?.roles.includes('admin');
   const all = users.data;
@@ -101,7 +101,7 @@ export default function UsersPage() {
         </Grid>
       </Grid>
       {open && (
-        <UserDialog key={current?.id ?? 'new'} user={current} users={all} roles={meta.data?.roles ?? []} actorIsAdmin={admin} onClose={() => setOpen(undefined)} />
+        <UserDialog key={current?.id ?? 'new'} user={current} users={all} roles={roles.data ?? []} actorIsAdmin={admin} onClose={() => setOpen(undefined)} />
       )}
     </>
   );

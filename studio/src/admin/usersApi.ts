@@ -6,10 +6,15 @@ import type { User } from '../api/types.ts';
 export interface ApiKeyInfo { id: string; name: string; prefix: string; role: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 export interface AuditEntry { id: number; at: string; actorId: string | null; actorEmail: string | null; action: string; target: string | null; ip: string | null; detail: unknown }
 export interface NewUserInput { email: string; name?: string; roles: string[]; manager?: string | null; password: string }
+export interface RoleOption { name: string; label: string }
 export interface UserChange { name?: string | null; roles?: string[]; manager?: string | null; active?: boolean }
 
 export function useUsers() {
   return useQuery({ queryKey: ['users'], queryFn: () => api<User[]>('/api/users') });
+}
+
+export function useGrantableRoles() {
+  return useQuery({ queryKey: ['users', 'roles'], queryFn: () => api<RoleOption[]>('/api/users/roles'), staleTime: 60_000 });
 }
 
 export function useUserKeys(id: string | undefined) {

@@ -79,3 +79,14 @@ describe('resetting multi-factor sign-in', () => {
     expect((await t.api('POST', `/api/users/${adminId}/mfa/reset`, undefined, { token: hr.token })).statusCode).toBe(403);
   });
 });
+
+describe('the roles one may give', () => {
+  it('are every role for a user manager, with admin only for admins', async () => {
+    const forHr = json<Array<{ name: string; label: string }>>(await t.api('GET', '/api/users/roles', undefined, { token: hr.token }), 200);
+    expect(forHr.map((r) => r.name)).toEqual(expect.arrayContaining(['sales_rep', 'support_agent', 'user_admin']));
+    expect(forHr.map((r) => r.name)).not.toContain('admin');
+    expect(forHr.find((r) => r.name === 'sales_rep')?.label).toBe('Sales rep');
+    expect(json<Array<{ name: string }>>(await t.api('GET', '/api/users/roles'), 200)[0].name).toBe('admin');
+    expect((await t.api('GET', '/api/users/roles', undefined, { token: rep.token })).statusCode).toBe(403);
+  });
+});
