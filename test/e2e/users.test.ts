@@ -57,7 +57,7 @@ describe('users and teams', () => {
     await dialog().getByRole('button', { name: 'Done' }).click();
 
     const row = page.getByRole('row', { name: /Dana Rep/ });
-    await expect.poll(() => row.textContent()).toMatch(/read_only, sales_rep.*Administrator.*Active/);
+    await expect.poll(() => row.textContent()).toMatch(/Read only, Sales rep.*Administrator.*Active/);
     await expect.poll(() => audit().textContent()).toContain('admin@example.com created the user dana@example.com');
     // The password shown works.
     expect((await e.t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'dana@example.com', password }, headers: { 'x-forwarded-for': '10.9.9.9' } })).statusCode).toBe(200);

@@ -142,6 +142,7 @@ export function UserDialog({ user, users, roles, actorIsAdmin, onClose }: {
               )}
             />
             <TextField select label="Manager" value={manager} onChange={(e) => setManager(e.target.value)} disabled={!mayChange}
+              slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
               error={!!fieldError(error, 'manager')} helperText={fieldError(error, 'manager') ?? 'Their manager sees what they own where a role grants team access'}>
               <MenuItem value="">No manager</MenuItem>
               {managers.map((m) => <MenuItem key={m.id} value={m.id}>{personName(m)}</MenuItem>)}

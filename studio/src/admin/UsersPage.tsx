@@ -16,17 +16,19 @@ import { PageHeader } from './PageHeader.tsx';
 import { TeamTree } from './TeamTree.tsx';
 import { UserDialog } from './UserDialog.tsx';
 import { errorText } from './studioApi.ts';
-import { personName, useGrantableRoles, useUsers } from './usersApi.ts';
+import { personName, useGrantableRoles, useUsers, type RoleOption } from './usersApi.ts';
 
-function PeopleTable({ users, onOpen }: { users: User[]; onOpen: (u: User) => void }) {
+function PeopleTable({ users, roles, onOpen }: { users: User[]; roles: RoleOption[]; onOpen: (u: User) => void }) {
   const byId = new Map(users.map((u) => [u.id, u]));
+  const label = new Map(roles.map((r) => [r.name, r.label]));
+  const roleText = (u: User) => u.roles.map((r) => label.get(r) ?? r).join(', ');
   return (
     <TableContainer>
       <Table size="small" aria-label="Users">
         <TableHead>
           <TableRow>
             <TableCell>Person</TableCell>
-            <TableCell>Roles</TableCell>
+            <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Roles</TableCell>
             <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>Manager</TableCell>
             <TableCell>Status</TableCell>
           </TableRow>
@@ -37,12 +39,14 @@ function PeopleTable({ users, onOpen }: { users: User[]; onOpen: (u: User) => vo
             return (
               <TableRow key={u.id} hover sx={{ opacity: u.active ? 1 : 0.7 }}>
                 <TableCell sx={{ maxWidth: 260 }}>
-                  <Button onClick={() => onOpen(u)} sx={{ textTransform: 'none', fontWeight: 600, p: 0, minWidth: 0, justifyContent: 'flex-start', textAlign: 'left', overflowWrap: 'anywhere' }}>
+                  <Button onClick={() => onOpen(u)} sx={{ textTransform: 'none', fontWeight: 600, p: 0, minWidth: 0, justifyContent: 'flex-start', textAlign: 'left', overflowWrap: 'break-word' }}>
                     {personName(u)}
                   </Button>
                   {u.name && <Box sx={{ color: 'text.secondary', fontSize: 13, overflowWrap: 'anywhere' }}>{u.email}</Box>}
+                  {/* On a phone the roles go under the person: three narrow columns would break every word. */}
+                  <Box sx={{ display: { xs: 'block', sm: 'none' }, fontSize: 13 }}>{roleText(u)}</Box>
                 </TableCell>
-                <TableCell>{u.roles.join(', ')}</TableCell>
+                <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{roleText(u)}</TableCell>
                 <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{manager ? personName(manager) : '—'}</TableCell>
                 <TableCell>
                   <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
@@ -89,7 +93,7 @@ export default function UsersPage() {
             {tab === 'people' ? (
               <>
                 <TextField size="small" label="Find a person" value={find} onChange={(e) => setFind(e.target.value)} sx={{ mb: 1, width: { xs: '100%', sm: 280 } }} />
-                <PeopleTable users={shown} onOpen={openUser} />
+                <PeopleTable users={shown} roles={roles.data ?? []} onOpen={openUser} />
               </>
             ) : (
               <TeamTree users={all} mayChange onOpen={openUser} />
