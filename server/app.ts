@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { recordRoutes } from './routes/records.ts';
+import { savedViewRoutes } from './routes/saved-views.ts';
 import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -70,5 +71,6 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   eventRoutes(app, engine);
   userRoutes(app, engine);
   userAdminRoutes(app, engine);
+  savedViewRoutes(app, engine);
   return app;
 }
