@@ -7,7 +7,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { Link as RouterLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import {
-  AppBar, Box, Button, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Paper,
+  AppBar, Box, Button, Drawer, IconButton, List, ListItem, ListItemButton, ListItemIcon, ListItemText, Paper,
   Toolbar, Typography, useMediaQuery,
 } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
@@ -19,7 +19,9 @@ import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import LockOutlined from '@mui/icons-material/LockOutlined';
 import People from '@mui/icons-material/People';
 import { Loading } from '../App.tsx';
-import { useStudioAccess } from './studioApi.ts';
+import { MAIN_ID, SkipLink } from '../SkipLink.tsx';
+import { usePageTitle } from '../usePageTitle.ts';
+import { useStudioAccess, useStudioMetadata } from './studioApi.ts';
 import { DeployProvider } from './useDeploy.tsx';
 
 const ObjectList = lazy(() => import('./ObjectList.tsx'));
@@ -48,10 +50,12 @@ function Nav({ onNavigate, may }: { onNavigate?: () => void; may: { studio: bool
         {NAV.filter((n) => may[n.needs]).map((n) => {
           const current = path === n.to || path.startsWith(`${n.to}/`);
           return (
-            <ListItemButton key={n.to} component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
-              <ListItemIcon sx={{ minWidth: 40 }} aria-hidden>{n.icon}</ListItemIcon>
-              <ListItemText primary={n.label} />
-            </ListItemButton>
+            <ListItem key={n.to} disablePadding>
+              <ListItemButton component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
+                <ListItemIcon sx={{ minWidth: 40 }} aria-hidden>{n.icon}</ListItemIcon>
+                <ListItemText primary={n.label} />
+              </ListItemButton>
+            </ListItem>
           );
         })}
       </List>
@@ -75,8 +79,26 @@ function NoAccess() {
   );
 }
 
+const SECTIONS: Record<string, string> = { objects: 'Objects', roles: 'Roles', users: 'Users and teams', packages: 'Packages', 'recycle-bin': 'Recycle bin' };
+
+/** The page's name from the address: a section, an object with its tab, a role. */
+function useStudioTitle(): void {
+  const path = useLocation().pathname.split('/');
+  const meta = useStudioMetadata();
+  const [, , section, item, tab] = path;
+  let page = SECTIONS[section ?? ''];
+  if (section === 'objects' && item) {
+    const label = meta.data?.objects.find((o) => o.name === item)?.label ?? item;
+    page = `${label}${tab ? `: ${tab.charAt(0).toUpperCase()}${tab.slice(1)}` : ''}`;
+  } else if (section === 'roles' && item) {
+    page = `Role ${meta.data?.roles.find((r) => r.name === item)?.label ?? item}`;
+  }
+  usePageTitle(page, 'Strata Studio');
+}
+
 export default function StudioShell() {
   const access = useStudioAccess();
+  useStudioTitle();
   const theme = useTheme();
   const desktop = useMediaQuery(theme.breakpoints.up('md'));
   const [open, setOpen] = useState(false);
@@ -85,6 +107,7 @@ export default function StudioShell() {
   return (
     <DeployProvider>
       <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+        <SkipLink />
         <AppBar position="fixed" color="secondary" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
           <Toolbar sx={{ gap: 1 }}>
             {!desktop && (
@@ -107,7 +130,7 @@ export default function StudioShell() {
           <Toolbar />
           <Nav onNavigate={() => setOpen(false)} may={access} />
         </Drawer>
-        <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 } }}>
+        <Box component="main" id={MAIN_ID} tabIndex={-1} sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 }, outline: 'none' }}>
           <Toolbar />
           <Suspense fallback={<Loading />}>
             {access.studio ? (
