@@ -210,7 +210,8 @@ const MIGRATIONS: Migration[] = [
     },
   },
   {
-    id: 8,
+    // 10: main has 8 (after-save jobs) and 9 (credential NOTIFY); ids may skip, each runs once.
+    id: 10,
     name: 'saved list views (personal and shared)',
     async up(trx) {
       // owner_id NULL: shared by an admin with everyone. One name per owner and object.
