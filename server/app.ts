@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import type { Engine } from '../runtime/engine.ts';
 import type { CredentialCacheOptions } from '../runtime/security/credential-cache.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerCompression } from './plugins/compress.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerStudio } from './plugins/studio.ts';
 import { registerProblemHandler } from './plugins/problem.ts';
@@ -19,6 +20,8 @@ import { healthRoutes } from './routes/health.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { recordRoutes } from './routes/records.ts';
+import { savedViewRoutes } from './routes/saved-views.ts';
+import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
@@ -75,6 +78,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
     },
   });
   await app.register(cookie);
+  await registerCompression(app);
   // A budget per caller on every API route; sign-in adds its per-IP limit, and per-account throttling is in the login route.
   await registerRateLimit(app, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerAuth(app, engine, opts.credentialCache);
@@ -88,5 +92,7 @@ export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<F
   openApiRoutes(app, engine);
   eventRoutes(app, engine);
   userRoutes(app, engine);
+  userAdminRoutes(app, engine);
+  savedViewRoutes(app, engine);
   return app;
 }

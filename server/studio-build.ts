@@ -2,8 +2,9 @@
  * `strata start` builds the front end when studio/dist is missing or older than its sources,
  * so `npm install && npm start` is all a fresh clone needs.
  */
-import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../runtime/engine.ts';
 
 const STUDIO = path.join(REPO_ROOT, 'studio');
@@ -25,6 +26,34 @@ export function studioIsStale(): boolean {
   return Math.max(newest(path.join(STUDIO, 'src')), newest(path.join(STUDIO, 'public')), statSync(path.join(STUDIO, 'index.html')).mtimeMs) > built;
 }
 
+const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.html', '.svg', '.json', '.txt', '.map', '.webmanifest']);
+const MIN_BYTES = 1024;
+
+/**
+ * Writes `file.br` (brotli, best) and `file.gz` (gzip, best) beside every text file of a build,
+ * so the server sends them as they are (server/plugins/studio.ts) instead of compressing each
+ * request, and at a ratio no per-request compressor could afford.
+ */
+export function precompress(dir: string): { files: number; raw: number; brotli: number } {
+  const totals = { files: 0, raw: 0, brotli: 0 };
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const sub = precompress(p);
+      totals.files += sub.files; totals.raw += sub.raw; totals.brotli += sub.brotli;
+      continue;
+    }
+    if (!COMPRESSIBLE.has(path.extname(entry.name))) continue;
+    const body = readFileSync(p);
+    if (body.length < MIN_BYTES) continue;
+    const br = brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
+    writeFileSync(`${p}.br`, br);
+    writeFileSync(`${p}.gz`, gzipSync(body, { level: 9 }));
+    totals.files++; totals.raw += body.length; totals.brotli += br.length;
+  }
+  return totals;
+}
+
 export async function buildStudio(log: (line: string) => void): Promise<void> {
   let vite: typeof import('vite');
   try {
@@ -41,6 +70,7 @@ export async function buildStudio(log: (line: string) => void): Promise<void> {
     // Built aside, then swapped in: a running server or browser test never sees half a build.
     const next = path.join(STUDIO, `dist.next-${process.pid}-${Date.now()}`);
     await vite.build({ configFile: path.join(STUDIO, 'vite.config.ts'), root: STUDIO, logLevel: 'warn', mode: 'production', build: { outDir: next, emptyOutDir: true } });
+    precompress(next);
     const dist = path.join(STUDIO, 'dist');
     const old = path.join(STUDIO, `dist.old-${process.pid}-${Date.now()}`);
     // Pages already open keep loading their lazy chunks: the previous build's assets stay.

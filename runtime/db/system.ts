@@ -273,6 +273,24 @@ const MIGRATIONS: Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION ${S}.notify_user_change()`);
     },
   },
+  {
+    id: 10,
+    name: 'saved list views (personal and shared)',
+    async up(trx) {
+      // owner_id NULL: shared by an admin with everyone. One name per owner and object.
+      await trx.raw(`
+        CREATE TABLE ${S}.saved_views (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          owner_id uuid REFERENCES ${S}.users(id) ON DELETE CASCADE,
+          object text NOT NULL,
+          name text NOT NULL,
+          definition jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      await trx.raw(`CREATE UNIQUE INDEX saved_views_name ON ${S}.saved_views (coalesce(owner_id, '00000000-0000-0000-0000-000000000000'::uuid), object, lower(name))`);
+    },
+  },
 ];
 
 /** Brings the system schema up to date; safe to call from every process at start. */

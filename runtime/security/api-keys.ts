@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { StrataError, notFound } from '../errors.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 import type { RegistryDoc } from '../metadata/deployed.ts';
 import { auditAs, type UserActor } from './actor.ts';
 import { assignableRoles, isAdmin } from './roles.ts';
@@ -106,4 +107,11 @@ export async function createApiKeyAs(knex: Knex, registry: RegistryDoc, actor: U
 export async function revokeApiKeyAs(knex: Knex, actor: UserActor, id: string): Promise<void> {
   await revokeApiKey(knex, actor.user, id);
   await auditAs(knex, actor, 'api_key.revoke', id);
+}
+
+/** Revokes one key of a given user (a user manager's act; the owner uses revokeApiKey). */
+export async function revokeUserApiKey(knex: Knex, userId: string, id: string): Promise<void> {
+  if (!isUuid(id)) throw notFound('No such API key');
+  const { rowCount } = await knex.raw(`UPDATE ${T} SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, [id, userId]);
+  if (!rowCount) throw notFound('No such API key');
 }

@@ -44,3 +44,15 @@ export async function enableMfa(knex: Knex, user: User, code: unknown): Promise<
   }
   await knex.raw(`UPDATE ${T} SET mfa_enabled = true, updated_at = now() WHERE id = ?`, [user.id]);
 }
+
+/**
+ * Turns multi-factor sign-in off for someone who lost their device (an admin's act): the secret
+ * is forgotten, so they set up a new authenticator after signing in with their password.
+ */
+export async function resetMfa(knex: Knex, userId: string): Promise<boolean> {
+  const { rowCount } = await knex.raw(
+    `UPDATE ${T} SET mfa_enabled = false, mfa_secret = NULL, mfa_last_step = NULL, updated_at = now() WHERE id = ? AND (mfa_enabled OR mfa_secret IS NOT NULL)`,
+    [userId],
+  );
+  return rowCount === 1;
+}

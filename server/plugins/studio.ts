@@ -1,6 +1,7 @@
 /**
  * Serves the built front end (studio/dist) at `/`: assets as files, every other GET that a
  * browser navigates to (/app/…, /studio/…, /login) gets index.html so the client router runs.
+ * Files go out precompressed (brotli or gzip) where the build wrote them.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,9 @@ export async function registerStudio(app: FastifyInstance): Promise<void> {
     prefix: '/',
     wildcard: false,
     index: false,
+    // studio-build.ts writes .br and .gz beside each file: sent with Content-Encoding and
+    // `Vary: accept-encoding` to browsers that accept them.
+    preCompressed: true,
     // Hashed assets never change; index.html always revalidates.
     setHeaders: (res, file) => {
       res.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');

@@ -237,7 +237,8 @@ export function eventRoutes(app: FastifyInstance, engine: Engine, options: Event
     await hub.stop();
   });
 
-  app.get<{ Querystring: { objects?: unknown; lastEventId?: unknown } }>(EVENTS_URL, async (request, reply) => {
+  // Never compressed: a compressor would hold events back until its buffer fills.
+  app.get<{ Querystring: { objects?: unknown; lastEventId?: unknown } }>(EVENTS_URL, { compress: false }, async (request, reply) => {
     const user = requireUser(request);
     const registry = engine.registry.current;
     const subject: PolicySubject = { id: user.id, roles: user.roles, teamIds: request.teamIds };

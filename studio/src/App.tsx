@@ -1,4 +1,7 @@
-/** Routes: sign-in, the end-user screens under /app, the studio under /studio. Screens load lazily. */
+/**
+ * Routes: sign-in, the end-user screens under /app, the studio under /studio. The app frame
+ * comes with the first file (it is the first screen after sign-in); other screens load lazily.
+ */
 import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { Box, CircularProgress } from '@mui/material';
@@ -7,7 +10,7 @@ import { setUnauthorizedHandler } from './api/client.ts';
 import { useMe } from './api/hooks.ts';
 import { SignIn } from './app/SignIn.tsx';
 
-const AppShell = lazy(() => import('./app/AppShell.tsx'));
+import AppShell from './app/AppShell.tsx';
 const StudioShell = lazy(() => import('./admin/StudioShell.tsx'));
 
 export function Loading({ label = 'Loading' }: { label?: string }) {

@@ -148,7 +148,7 @@ export default function PackagesPage() {
                     <TableCell sx={{ fontFamily: 'monospace' }}>{p.version}</TableCell>
                     <TableCell sx={{ display: { xs: 'none', sm: 'table-cell' } }}>{when(p.deployedAt)}</TableCell>
                     <TableCell align="right">
-                      <Button size="small" startIcon={<Download />} onClick={() => void download(p.name)} disabled={busy === p.name} aria-label={`Download package ${p.name}`}>
+                      <Button size="small" startIcon={<Download />} onClick={() => void download(p.name)} disabled={busy === p.name} aria-label={`Download ${p.name} as JSON`}>
                         JSON
                       </Button>
                     </TableCell>

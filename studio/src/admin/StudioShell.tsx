@@ -1,12 +1,13 @@
 /**
  * The studio (/studio, for admins and roles with the `studio` ability): objects with their
- * fields, layouts, list views and rules; roles; packages; the recycle bin. Every save is a
+ * fields, layouts, list views and rules; roles; users and teams (also for `manageUsers`
+ * holders); packages; the recycle bin. Every save is a
  * deploy of the package `custom` (see customBundle.ts and DeployDialog.tsx).
  */
 import { lazy, Suspense, useState } from 'react';
 import { Link as RouterLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import {
-  AppBar, Box, Button, Drawer, IconButton, List, ListItemButton, ListItemIcon, ListItemText, Paper,
+  AppBar, Box, Button, Drawer, IconButton, List, ListItem, ListItemButton, ListItemIcon, ListItemText, Paper,
   Toolbar, Typography, useMediaQuery,
 } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
@@ -16,8 +17,11 @@ import AdminPanelSettings from '@mui/icons-material/AdminPanelSettings';
 import Inventory2 from '@mui/icons-material/Inventory2';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import LockOutlined from '@mui/icons-material/LockOutlined';
+import People from '@mui/icons-material/People';
 import { Loading } from '../App.tsx';
-import { useStudioAccess } from './studioApi.ts';
+import { MAIN_ID, SkipLink } from '../SkipLink.tsx';
+import { usePageTitle } from '../usePageTitle.ts';
+import { useStudioAccess, useStudioMetadata } from './studioApi.ts';
 import { DeployProvider } from './useDeploy.tsx';
 
 const ObjectList = lazy(() => import('./ObjectList.tsx'));
@@ -26,27 +30,32 @@ const RoleList = lazy(() => import('./RoleList.tsx'));
 const RoleEditor = lazy(() => import('./RoleEditor.tsx'));
 const PackagesPage = lazy(() => import('./PackagesPage.tsx'));
 const RecycleBin = lazy(() => import('./RecycleBin.tsx'));
+const UsersPage = lazy(() => import('./UsersPage.tsx'));
 
 const DRAWER = 220;
+/** `needs`: the studio ability, or managing users. */
 const NAV = [
-  { to: '/studio/objects', label: 'Objects', icon: <ViewModule /> },
-  { to: '/studio/roles', label: 'Roles', icon: <AdminPanelSettings /> },
-  { to: '/studio/packages', label: 'Packages', icon: <Inventory2 /> },
-  { to: '/studio/recycle-bin', label: 'Recycle bin', icon: <DeleteOutline /> },
-];
+  { to: '/studio/objects', label: 'Objects', icon: <ViewModule />, needs: 'studio' },
+  { to: '/studio/roles', label: 'Roles', icon: <AdminPanelSettings />, needs: 'studio' },
+  { to: '/studio/users', label: 'Users and teams', icon: <People />, needs: 'users' },
+  { to: '/studio/packages', label: 'Packages', icon: <Inventory2 />, needs: 'studio' },
+  { to: '/studio/recycle-bin', label: 'Recycle bin', icon: <DeleteOutline />, needs: 'studio' },
+] as const;
 
-function Nav({ onNavigate }: { onNavigate?: () => void }) {
+function Nav({ onNavigate, may }: { onNavigate?: () => void; may: { studio: boolean; users: boolean } }) {
   const path = useLocation().pathname;
   return (
     <Box component="nav" aria-label="Studio">
       <List>
-        {NAV.map((n) => {
+        {NAV.filter((n) => may[n.needs]).map((n) => {
           const current = path === n.to || path.startsWith(`${n.to}/`);
           return (
-            <ListItemButton key={n.to} component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
-              <ListItemIcon sx={{ minWidth: 40 }} aria-hidden>{n.icon}</ListItemIcon>
-              <ListItemText primary={n.label} />
-            </ListItemButton>
+            <ListItem key={n.to} disablePadding>
+              <ListItemButton component={RouterLink} to={n.to} selected={current} aria-current={current ? 'page' : undefined} onClick={onNavigate}>
+                <ListItemIcon sx={{ minWidth: 40 }} aria-hidden>{n.icon}</ListItemIcon>
+                <ListItemText primary={n.label} />
+              </ListItemButton>
+            </ListItem>
           );
         })}
       </List>
@@ -70,8 +79,26 @@ function NoAccess() {
   );
 }
 
+const SECTIONS: Record<string, string> = { objects: 'Objects', roles: 'Roles', users: 'Users and teams', packages: 'Packages', 'recycle-bin': 'Recycle bin' };
+
+/** The page's name from the address: a section, an object with its tab, a role. */
+function useStudioTitle(): void {
+  const path = useLocation().pathname.split('/');
+  const meta = useStudioMetadata();
+  const [, , section, item, tab] = path;
+  let page = SECTIONS[section ?? ''];
+  if (section === 'objects' && item) {
+    const label = meta.data?.objects.find((o) => o.name === item)?.label ?? item;
+    page = `${label}${tab ? `: ${tab.charAt(0).toUpperCase()}${tab.slice(1)}` : ''}`;
+  } else if (section === 'roles' && item) {
+    page = `Role ${meta.data?.roles.find((r) => r.name === item)?.label ?? item}`;
+  }
+  usePageTitle(page, 'Strata Studio');
+}
+
 export default function StudioShell() {
   const access = useStudioAccess();
+  useStudioTitle();
   const theme = useTheme();
   const desktop = useMediaQuery(theme.breakpoints.up('md'));
   const [open, setOpen] = useState(false);
@@ -80,6 +107,7 @@ export default function StudioShell() {
   return (
     <DeployProvider>
       <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+        <SkipLink />
         <AppBar position="fixed" color="secondary" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
           <Toolbar sx={{ gap: 1 }}>
             {!desktop && (
@@ -100,21 +128,29 @@ export default function StudioShell() {
           sx={{ width: DRAWER, flexShrink: 0, '& .MuiDrawer-paper': { width: DRAWER, boxSizing: 'border-box' } }}
         >
           <Toolbar />
-          <Nav onNavigate={() => setOpen(false)} />
+          <Nav onNavigate={() => setOpen(false)} may={access} />
         </Drawer>
-        <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 } }}>
+        <Box component="main" id={MAIN_ID} tabIndex={-1} sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2, md: 3 }, outline: 'none' }}>
           <Toolbar />
           <Suspense fallback={<Loading />}>
-            <Routes>
-              <Route index element={<Navigate to="objects" replace />} />
-              <Route path="objects" element={<ObjectList />} />
-              <Route path="objects/:object/*" element={<ObjectEditor />} />
-              <Route path="roles" element={<RoleList />} />
-              <Route path="roles/:role" element={<RoleEditor />} />
-              <Route path="packages" element={<PackagesPage />} />
-              <Route path="recycle-bin" element={<RecycleBin />} />
-              <Route path="*" element={<Navigate to="objects" replace />} />
-            </Routes>
+            {access.studio ? (
+              <Routes>
+                <Route index element={<Navigate to="objects" replace />} />
+                <Route path="objects" element={<ObjectList />} />
+                <Route path="objects/:object/*" element={<ObjectEditor />} />
+                <Route path="roles" element={<RoleList />} />
+                <Route path="roles/:role" element={<RoleEditor />} />
+                {access.users && <Route path="users" element={<UsersPage />} />}
+                <Route path="packages" element={<PackagesPage />} />
+                <Route path="recycle-bin" element={<RecycleBin />} />
+                <Route path="*" element={<Navigate to="objects" replace />} />
+              </Routes>
+            ) : (
+              <Routes>
+                <Route path="users" element={<UsersPage />} />
+                <Route path="*" element={<Navigate to="users" replace />} />
+              </Routes>
+            )}
           </Suspense>
         </Box>
       </Box>

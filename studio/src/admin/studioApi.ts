@@ -42,15 +42,19 @@ export function useRecycleBin() {
   return useQuery({ queryKey: ['studio', 'recycle-bin'], queryFn: () => api<BinEntry[]>('/api/metadata/recycle-bin'), retry: false });
 }
 
-/** Who may use the studio: admins, and roles with the `studio` ability. */
-export function useStudioAccess(): { pending: boolean; allowed: boolean; admin: boolean } {
+/**
+ * Who may use the studio: admins, and roles with the `studio` ability; holders of `manageUsers`
+ * may open its Users screen only.
+ */
+export function useStudioAccess(): { pending: boolean; allowed: boolean; admin: boolean; studio: boolean; users: boolean } {
   const me = useMe();
   const meta = useStudioMetadata();
-  if (me.isPending || meta.isPending) return { pending: true, allowed: false, admin: false };
+  if (me.isPending || meta.isPending) return { pending: true, allowed: false, admin: false, studio: false, users: false };
   const roles = me.data?.roles ?? [];
   const admin = roles.includes('admin');
-  const ability = (meta.data?.roles ?? []).some((r) => roles.includes(r.name) && (r.abilities ?? []).includes('studio'));
-  return { pending: false, allowed: admin || ability, admin };
+  const studio = admin || (meta.data?.roles ?? []).some((r) => roles.includes(r.name) && (r.abilities ?? []).includes('studio'));
+  const users = admin || (me.data?.abilities ?? []).includes('manageUsers');
+  return { pending: false, allowed: studio || users, admin, studio, users };
 }
 
 /** Saves JSON as a file in the browser's downloads. */

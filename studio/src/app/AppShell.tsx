@@ -5,7 +5,7 @@
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import {
-  AppBar, Box, Drawer, IconButton, InputBase, List, ListItemButton, ListItemText, ListSubheader,
+  AppBar, Box, Drawer, IconButton, InputBase, List, ListItem, ListItemButton, ListItemText, ListSubheader,
   Menu, MenuItem, Toolbar, Typography, useMediaQuery, Alert,
 } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
@@ -17,6 +17,8 @@ import { api } from '../api/client.ts';
 import { useMe, useMetadata } from '../api/hooks.ts';
 import { Loading } from '../App.tsx';
 import { groupByApp } from './apps.ts';
+import { MAIN_ID, SkipLink } from '../SkipLink.tsx';
+import { usePageTitle } from '../usePageTitle.ts';
 import { Home } from './Home.tsx';
 import { LiveLists } from './LiveLists.tsx';
 
@@ -33,14 +35,20 @@ function Nav({ onNavigate }: { onNavigate?: () => void }) {
   if (meta.isError) return <Alert severity="error">Could not load navigation</Alert>;
   return (
     <Box component="nav" aria-label="Objects" sx={{ overflowY: 'auto' }}>
+      {/* The app's heading outside its list: a list holds list items only. */}
       {groupByApp(meta.data.objects).map((g) => (
-        <List key={g.key} dense subheader={<ListSubheader component="h2" sx={{ lineHeight: '36px' }}>{g.label}</ListSubheader>}>
-          {g.objects.map((o) => (
-            <ListItemButton key={o.name} component={RouterLink} to={`/app/${o.name}`} selected={object === o.name} onClick={onNavigate}>
-              <ListItemText primary={o.pluralLabel ?? o.label} />
-            </ListItemButton>
-          ))}
-        </List>
+        <Box key={g.key}>
+          <ListSubheader component="h2" id={`nav-app-${g.key}`} sx={{ lineHeight: '36px' }}>{g.label}</ListSubheader>
+          <List dense disablePadding aria-labelledby={`nav-app-${g.key}`}>
+            {g.objects.map((o) => (
+              <ListItem key={o.name} disablePadding>
+                <ListItemButton component={RouterLink} to={`/app/${o.name}`} selected={object === o.name} aria-current={object === o.name ? 'page' : undefined} onClick={onNavigate}>
+                  <ListItemText primary={o.pluralLabel ?? o.label} />
+                </ListItemButton>
+              </ListItem>
+            ))}
+          </List>
+        </Box>
       ))}
     </Box>
   );
@@ -64,6 +72,9 @@ function UserMenu() {
       <Menu anchorEl={anchor} open={!!anchor} onClose={() => setAnchor(null)}>
         <MenuItem disabled>{me.data?.name ?? me.data?.email}</MenuItem>
         {(me.data?.roles.includes('admin') || me.data?.abilities?.includes('studio')) && <MenuItem component={RouterLink} to="/studio" onClick={() => setAnchor(null)}>Studio</MenuItem>}
+        {!me.data?.roles.includes('admin') && !me.data?.abilities?.includes('studio') && me.data?.abilities?.includes('manageUsers') && (
+          <MenuItem component={RouterLink} to="/studio/users" onClick={() => setAnchor(null)}>Users and teams</MenuItem>
+        )}
         <MenuItem onClick={signOut}>Sign out</MenuItem>
       </Menu>
     </>
@@ -85,12 +96,29 @@ function GlobalSearch() {
   );
 }
 
+/** The page's name from the address: Home, Search, an object's records, a new record. */
+function useAppTitle(): void {
+  const { pathname, search } = useLocation();
+  const meta = useMetadata();
+  const [, , object, id] = pathname.split('/');
+  const def = meta.data?.objects.find((o) => o.name === object);
+  let page: string | undefined;
+  if (!object) page = 'Home';
+  else if (object === 'search') page = `Search: ${new URLSearchParams(search).get('q') ?? ''}`;
+  else if (def && !id) page = def.pluralLabel ?? def.label;
+  else if (def && id === 'new') page = `New ${def.label}`;
+  // A record page names itself after the record (RecordPage.tsx): left alone here.
+  usePageTitle(page, 'Strata', !(def && id && id !== 'new'));
+}
+
 export default function AppShell() {
   const theme = useTheme();
   const desktop = useMediaQuery(theme.breakpoints.up('md'));
   const [open, setOpen] = useState(false);
+  useAppTitle();
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
+      <SkipLink />
       <LiveLists />
       <AppBar position="fixed" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
         <Toolbar sx={{ gap: 1 }}>
@@ -116,7 +144,7 @@ export default function AppShell() {
         <Toolbar />
         <Nav onNavigate={() => setOpen(false)} />
       </Drawer>
-      <Box component="main" sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2 } }}>
+      <Box component="main" id={MAIN_ID} tabIndex={-1} sx={{ flex: 1, minWidth: 0, p: { xs: 1, sm: 2 }, outline: 'none' }}>
         <Toolbar />
         <Suspense fallback={<Loading />}>
           <Routes>

@@ -1,7 +1,7 @@
 /** Global search: the same text search (`q`) over every object the caller may read. */
 import { Link as RouterLink, useSearchParams } from 'react-router';
 import { useQueries } from '@tanstack/react-query';
-import { Alert, List, ListItemButton, ListItemText, Paper, Typography } from '@mui/material';
+import { Alert, List, ListItem, ListItemButton, ListItemText, Paper, Typography } from '@mui/material';
 import { api } from '../api/client.ts';
 import { listUrl, useMetadata } from '../api/hooks.ts';
 import type { CrmRecord, Page } from '../api/types.ts';
@@ -33,9 +33,11 @@ export default function SearchPage() {
           <Typography variant="h6" component="h2" sx={{ px: 2, pt: 1 }}>{o.pluralLabel ?? o.label}</Typography>
           <List dense>
             {data.map((r) => (
-              <ListItemButton key={r.id} component={RouterLink} to={`/app/${o.name}/${r.id}`}>
-                <ListItemText primary={titleOf(o, r)} />
-              </ListItemButton>
+              <ListItem key={r.id} disablePadding>
+                <ListItemButton component={RouterLink} to={`/app/${o.name}/${r.id}`}>
+                  <ListItemText primary={titleOf(o, r)} />
+                </ListItemButton>
+              </ListItem>
             ))}
           </List>
         </Paper>

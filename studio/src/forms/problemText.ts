@@ -16,7 +16,7 @@ function number(raw: string): string {
 export function fieldErrorText(f: Pick<FieldDef, 'name' | 'label'> | undefined, e: { code?: string; message: string }): string {
   const label = f ? fieldLabel(f) : '';
   const limit = /([≤≥]|<=|>=)\s*(-?[\d.eE+]+)/.exec(e.message);
-  if (limit && /^must be/.test(e.message)) {
+  if (limit && e.message.startsWith('must be')) {
     const n = number(limit[2]);
     return `${label || 'The value'} must be ${limit[1] === '≥' || limit[1] === '>=' ? 'at least' : 'at most'} ${n}`;
   }

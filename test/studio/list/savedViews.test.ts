@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deleteView, loadViews, saveView, storageKey } from '../../../studio/src/app/list/savedViews.ts';
+import { parseView } from '../../../studio/src/app/list/savedViews.ts';
 import { mergeRecord } from '../../../studio/src/app/list/listApi.ts';
 
-function memoryStore() {
-  const m = new Map<string, string>();
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => { m.set(k, v); }, m };
-}
-
-describe('personal views', () => {
-  it('saves per user and object, replaces by name, and deletes', () => {
-    const s = memoryStore();
-    const a = saveView(s, 'u1', 'opportunity', { name: 'Big deals', columns: ['name', 'amount'], sort: ['-amount'], filter: { amount: { gt: 1000 } }, type: 'table' });
-    saveView(s, 'u2', 'opportunity', { name: 'Other user', columns: ['name'], sort: [], type: 'table' });
-    saveView(s, 'u1', 'account', { name: 'Other object', columns: ['name'], sort: [], type: 'table' });
-    expect(loadViews(s, 'u1', 'opportunity').map((v) => v.name)).toEqual(['Big deals']);
-    const b = saveView(s, 'u1', 'opportunity', { name: ' big DEALS ', columns: ['name'], sort: ['name'], type: 'kanban', groupBy: 'stage' });
-    expect(b.id).toBe(a.id);
-    expect(loadViews(s, 'u1', 'opportunity')).toEqual([expect.objectContaining({ id: a.id, name: 'big DEALS', type: 'kanban', groupBy: 'stage', filter: undefined })]);
-    deleteView(s, 'u1', 'opportunity', a.id);
-    expect(loadViews(s, 'u1', 'opportunity')).toEqual([]);
-    expect(loadViews(s, 'u2', 'opportunity')).toHaveLength(1);
-  });
-
-  it('skips damaged entries instead of failing', () => {
-    const s = memoryStore();
-    s.setItem(storageKey('u1', 'lead'), 'not json');
-    expect(loadViews(s, 'u1', 'lead')).toEqual([]);
-    s.setItem(storageKey('u1', 'lead'), JSON.stringify([{ id: 'x' }, { id: 'y', name: 'Ok', columns: ['a'], sort: [], type: 'weird' }]));
-    expect(loadViews(s, 'u1', 'lead')).toEqual([expect.objectContaining({ id: 'y', name: 'Ok', type: 'table' })]);
+describe('saved views from the server', () => {
+  it('are read as sent, and a damaged one is skipped instead of failing the list', () => {
+    expect(parseView({ id: 'y', name: 'Ok', columns: ['a'], sort: [], type: 'weird', shared: true, mine: false }))
+      .toEqual(expect.objectContaining({ id: 'y', name: 'Ok', type: 'table', shared: true, mine: false }));
+    expect(parseView({ id: 'x' })).toBeUndefined();
+    expect(parseView(null)).toBeUndefined();
   });
 });
 

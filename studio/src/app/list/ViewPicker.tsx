@@ -1,11 +1,11 @@
 /**
- * Choose a list view: the object's views from metadata, then "My views" (personal, saved in
- * this browser). Save the current columns, filter, sort and layout as a personal view, or
- * delete the personal view shown.
+ * Choose a list view: the object's views from metadata, then "My views" (personal, kept on the
+ * server) and "Shared views" (shared by an admin). Save the current columns, filter, sort and
+ * layout as a personal view (an admin may share it), or delete a view of one's own.
  */
 import { useState } from 'react';
 import {
-  Box, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, IconButton, TextField, Tooltip,
+  Box, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, IconButton, TextField, Tooltip,
 } from '@mui/material';
 import SaveOutlinedIcon from '@mui/icons-material/SaveOutlined';
 import DeleteOutlineIcon from '@mui/icons-material/DeleteOutline';
@@ -19,7 +19,9 @@ export interface ViewPickerProps {
   value: string;
   onChange: (key: string) => void;
   /** Saves the current state under a name; returns the key of the saved view. */
-  onSave: (name: string) => void;
+  onSave: (name: string, shared: boolean) => void;
+  /** Offer "Share with everyone" (admins). */
+  mayShare?: boolean;
   onDelete: (id: string) => void;
   /** Icon buttons only (phone). */
   compact?: boolean;
@@ -31,20 +33,25 @@ export function viewLabel(v: ViewDef): string {
   return v.label ?? v.name;
 }
 
-export function ViewPicker({ views, personal, value, onChange, onSave, onDelete, compact, dirty }: ViewPickerProps) {
+export function ViewPicker({ views, personal, value, onChange, onSave, onDelete, compact, dirty, mayShare }: ViewPickerProps) {
   const [saving, setSaving] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const mine = value.startsWith(PERSONAL_PREFIX) ? personal.find((p) => `${PERSONAL_PREFIX}${p.id}` === value) : undefined;
+  const chosen = value.startsWith(PERSONAL_PREFIX) ? personal.find((p) => `${PERSONAL_PREFIX}${p.id}` === value) : undefined;
+  const mine = chosen?.mine === false ? undefined : chosen;
   const [name, setName] = useState('');
-  const nameTaken = name.trim() !== '' && personal.some((p) => p.name.toLowerCase() === name.trim().toLowerCase());
+  const [share, setShare] = useState(false);
+  const own = personal.filter((p) => !p.shared);
+  const shared = personal.filter((p) => p.shared);
+  const nameTaken = name.trim() !== '' && (share ? shared : own).some((p) => p.name.toLowerCase() === name.trim().toLowerCase());
 
   const openSave = () => {
     setName(mine?.name ?? '');
+    setShare(!!mine?.shared);
     setSaving(true);
   };
   const submit = () => {
     if (!name.trim()) return;
-    onSave(name.trim());
+    onSave(name.trim(), mayShare === true && share);
     setSaving(false);
   };
 
@@ -59,9 +66,14 @@ export function ViewPicker({ views, personal, value, onChange, onSave, onDelete,
           {views.map((v) => <option key={v.name} value={v.name}>{viewLabel(v)}</option>)}
           {!views.some((v) => v.name === value) && !value.startsWith(PERSONAL_PREFIX) && <option value={value}>All records</option>}
         </optgroup>
-        {personal.length > 0 && (
+        {own.length > 0 && (
           <optgroup label="My views">
-            {personal.map((p) => <option key={p.id} value={`${PERSONAL_PREFIX}${p.id}`}>{p.name}</option>)}
+            {own.map((p) => <option key={p.id} value={`${PERSONAL_PREFIX}${p.id}`}>{p.name}</option>)}
+          </optgroup>
+        )}
+        {shared.length > 0 && (
+          <optgroup label="Shared views">
+            {shared.map((p) => <option key={p.id} value={`${PERSONAL_PREFIX}${p.id}`}>{p.name}</option>)}
           </optgroup>
         )}
       </TextField>
@@ -81,13 +93,16 @@ export function ViewPicker({ views, personal, value, onChange, onSave, onDelete,
           <DialogTitle id="save-view-title">Save view</DialogTitle>
           <DialogContent>
             <DialogContentText sx={{ mb: 2 }}>
-              Keeps the columns, filters, sort and layout as one of your views (in this browser).
+              Keeps the columns, filters, sort and layout as one of your views, wherever you sign in.
             </DialogContentText>
             <TextField
               autoFocus fullWidth label="View name" value={name} onChange={(e) => setName(e.target.value)}
               slotProps={{ htmlInput: { maxLength: 80 } }}
-              helperText={nameTaken ? 'You have a view with this name: saving replaces it.' : ' '}
+              helperText={nameTaken ? `${share ? 'A shared' : 'You have a'} view with this name: saving replaces it.` : ' '}
             />
+            {mayShare && (
+              <FormControlLabel control={<Checkbox checked={share} onChange={(e) => setShare(e.target.checked)} />} label="Share with everyone who may see these records" />
+            )}
           </DialogContent>
           <DialogActions>
             <Button onClick={() => setSaving(false)}>Cancel</Button>

@@ -1,9 +1,12 @@
 /**
- * Personal list views: kept in the browser (localStorage), per user and object, as
- * `{name, columns, filter, sort, type, groupBy}`. Saving under an existing name replaces it.
+ * Saved list views, kept on the server (/api/views/:object): the caller's own, in every browser
+ * they sign in from, and views an admin shared with everyone. Each is
+ * `{name, columns, filter, sort, type, groupBy}`; saving under an existing name replaces it.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { RecordFilter } from '../../../../metadata/types.ts';
+import { api } from '../../api/client.ts';
 
 export interface PersonalView {
   id: string;
@@ -14,22 +17,21 @@ export interface PersonalView {
   type: 'table' | 'kanban';
   groupBy?: string;
   savedAt: string;
+  /** Shared with everyone by an admin. */
+  shared?: boolean;
+  /** The caller may replace or delete it (their own; a shared one for admins). */
+  mine?: boolean;
 }
 
-export type ViewInput = Omit<PersonalView, 'id' | 'savedAt'>;
+export type ViewInput = Omit<PersonalView, 'id' | 'savedAt' | 'mine'>;
 
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>;
-
-/** Views are chosen in the URL as `?view=my:<id>`. */
+/** Views are chosen in the URL as `?view=my:<id>` (shared ones too: the id is the server's). */
 export const PERSONAL_PREFIX = 'my:';
-
-export function storageKey(userId: string, object: string): string {
-  return `strata.views.${userId}.${object}`;
-}
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-function parseView(v: unknown): PersonalView | undefined {
+/** A view as the server sent it; anything malformed is skipped by the caller, never an error. */
+export function parseView(v: unknown): PersonalView | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
   if (typeof o.id !== 'string' || typeof o.name !== 'string' || !isStrings(o.columns) || !isStrings(o.sort)) return undefined;
@@ -39,73 +41,30 @@ function parseView(v: unknown): PersonalView | undefined {
     type: o.type === 'kanban' ? 'kanban' : 'table',
     groupBy: typeof o.groupBy === 'string' ? o.groupBy : undefined,
     savedAt: typeof o.savedAt === 'string' ? o.savedAt : '',
+    shared: o.shared === true,
+    mine: o.mine !== false,
   };
 }
 
-/** The saved views; a damaged entry is skipped, never an error. */
-export function loadViews(store: KeyValueStore, userId: string, object: string): PersonalView[] {
-  try {
-    const raw: unknown = JSON.parse(store.getItem(storageKey(userId, object)) ?? '[]');
-    return Array.isArray(raw) ? raw.map(parseView).filter((v): v is PersonalView => !!v) : [];
-  } catch {
-    return [];
-  }
-}
+const viewsKey = (object: string) => ['saved-views', object];
 
-function newId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
-}
-
-export function saveView(store: KeyValueStore, userId: string, object: string, input: ViewInput, now = new Date()): PersonalView {
-  const views = loadViews(store, userId, object);
-  const name = input.name.trim();
-  const same = views.find((v) => v.name.toLowerCase() === name.toLowerCase());
-  const view: PersonalView = { ...input, name, id: same?.id ?? newId(), savedAt: now.toISOString() };
-  const next = same ? views.map((v) => (v.id === same.id ? view : v)) : [...views, view];
-  store.setItem(storageKey(userId, object), JSON.stringify(next));
-  return view;
-}
-
-export function deleteView(store: KeyValueStore, userId: string, object: string, id: string): void {
-  const next = loadViews(store, userId, object).filter((v) => v.id !== id);
-  store.setItem(storageKey(userId, object), JSON.stringify(next));
-}
-
-function browserStore(): KeyValueStore | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined; // storage disabled: views are then not kept
-  }
-}
-
-/** The caller's views of an object, kept in step with other tabs. */
+/** The caller's views of an object and the shared ones; saving or deleting refreshes them. */
 export function useSavedViews(userId: string | undefined, object: string) {
-  const read = useCallback(() => {
-    const store = browserStore();
-    return store && userId ? loadViews(store, userId, object) : [];
-  }, [userId, object]);
-  const [views, setViews] = useState<PersonalView[]>(read);
-  useEffect(() => {
-    setViews(read());
-    const onStorage = (e: StorageEvent) => {
-      if (userId && e.key === storageKey(userId, object)) setViews(read());
-    };
-    window.addEventListener('storage', onStorage);
-    return () => window.removeEventListener('storage', onStorage);
-  }, [read, userId, object]);
-  const save = useCallback((input: ViewInput): PersonalView | undefined => {
-    const store = browserStore();
-    if (!store || !userId) return undefined;
-    const v = saveView(store, userId, object, input);
-    setViews(read());
-    return v;
-  }, [userId, object, read]);
-  const remove = useCallback((id: string) => {
-    const store = browserStore();
-    if (!store || !userId) return;
-    deleteView(store, userId, object, id);
-    setViews(read());
-  }, [userId, object, read]);
-  return { views, save, remove };
+  const qc = useQueryClient();
+  const query = useQuery({
+    queryKey: viewsKey(object),
+    queryFn: async () => (await api<unknown[]>(`/api/views/${encodeURIComponent(object)}`)).map(parseView).filter((v): v is PersonalView => !!v),
+    enabled: !!userId,
+    staleTime: 30_000,
+  });
+  const save = useCallback(async (input: ViewInput): Promise<PersonalView | undefined> => {
+    const saved = parseView(await api<unknown>(`/api/views/${encodeURIComponent(object)}`, { method: 'POST', body: input }));
+    await qc.invalidateQueries({ queryKey: viewsKey(object) });
+    return saved;
+  }, [qc, object]);
+  const remove = useCallback(async (id: string) => {
+    await api<void>(`/api/views/${encodeURIComponent(object)}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    await qc.invalidateQueries({ queryKey: viewsKey(object) });
+  }, [qc, object]);
+  return { views: query.data ?? [], loaded: !query.isPending, save, remove };
 }
