@@ -8,7 +8,9 @@ import helmet from '@fastify/helmet';
 import type { Engine } from '../runtime/engine.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerStudio } from './plugins/studio.ts';
-import { registerProblemHandler } from './plugins/problem.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
+import { logLevelFromEnv, loggerOptions, registerRequestLog, type LoggingOptions } from './plugins/logging.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandler } from './plugins/problem.ts';
 import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bulkRoutes } from './routes/bulk.ts';
@@ -21,7 +23,8 @@ import { recordRoutes } from './routes/records.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
-  logger?: boolean;
+  /** The log's level and destination (STRATA_LOG; info on stdout by default). */
+  log?: LoggingOptions;
   /** Requests per minute per caller on /api (0: no general limit); sign-in has its own. */
   rateLimit?: number;
 }
@@ -30,15 +33,20 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: 'info' } : false,
+    ...loggerOptions(opts.log ?? { level: logLevelFromEnv(process.env) }),
     bodyLimit: BODY_LIMIT,
-    // Request ids in logs, never in bodies; trust a local reverse proxy for the client IP.
+    // Trust a local reverse proxy for the client IP.
     trustProxy: '127.0.0.1',
+    // Answers Node or the router give before a route runs are problems too (431, 414, 400).
+    clientErrorHandler,
+    frameworkErrors,
     // Deeply nested JSON is rejected by the record layer; the parser itself must not choke.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
   registerProblemHandler(app);
+  registerRequestLog(app);
+  registerInputGuard(app);
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: {

@@ -112,7 +112,7 @@ async function startServers(url: string): Promise<Servers> {
   await ensureStandardPackage(engine);
   await ensureFirstAdmin(engine.knex, ADMIN);
   // The per-caller budget is on (its cost is measured) but set above what a benchmark sends.
-  const strata = await buildApp(engine, { rateLimit: 1_000_000_000 });
+  const strata = await buildApp(engine, { rateLimit: 1_000_000_000, log: { level: 'silent' } });
   await strata.listen({ port: 0, host: '127.0.0.1' });
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const baseline = await baselineApp(pool, engine.knex);
