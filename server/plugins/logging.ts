@@ -40,8 +40,9 @@ export function loggableUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  for (const key of [...params.keys()]) if (SECRET_QUERY.test(key)) params.set(key, '[redacted]');
-  return `${url.slice(0, q)}?${params.toString()}`;
+  const shown = new URLSearchParams();
+  for (const [key, value] of params) shown.append(key, SECRET_QUERY.test(key) ? '[redacted]' : value);
+  return `${url.slice(0, q)}?${shown.toString()}`;
 }
 
 export interface LoggingOptions {
