@@ -7,7 +7,7 @@
  * code is redacted.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { UsageError } from '../config.ts';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -52,7 +52,7 @@ export interface LoggingOptions {
 }
 
 /** The part of fastify's options that sets up the logger and request ids. */
-export function loggerOptions(opts: LoggingOptions): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'disableRequestLogging'> {
+export function loggerOptions(opts: LoggingOptions): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'logController'> {
   return {
     logger: {
       level: opts.level,
@@ -67,7 +67,7 @@ export function loggerOptions(opts: LoggingOptions): Pick<FastifyServerOptions, 
     // Random ids: unique across restarts and machines, unlike fastify's counter.
     genReqId: () => randomUUID(),
     // One line per request (written on response below) instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   };
 }
 
