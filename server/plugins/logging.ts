@@ -78,7 +78,8 @@ export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
     const line = {
-      req: { method: request.method, url: loggableUrl(request.url), remoteAddress: request.ip },
+      // Through the req serializer above: method, masked URL, client address.
+      req: request,
       res: { statusCode: status },
       responseTime: Math.round(reply.elapsedTime * 10) / 10,
     };

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t?.close(); });
 
-interface LogLine { level: number; msg: string; reqId?: string; err?: { stack?: string; message?: string }; res?: { statusCode: number }; req?: { url: string } }
+interface LogLine { level: number; msg: string; reqId?: string; err?: { stack?: string; message?: string }; res?: { statusCode: number }; req?: { method: string; url: string; remoteAddress?: string } }
 const parsed = (): LogLine[] => lines.map((l) => JSON.parse(l) as LogLine);
 
 describe('the log', () => {
@@ -24,7 +24,7 @@ describe('the log', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const mine = parsed().filter((l) => l.reqId === id);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 200 }, req: { url: '/api/auth/me' } });
+    expect(mine[0]).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 200 }, req: { method: 'GET', url: '/api/auth/me', remoteAddress: '127.0.0.1' } });
   });
 
   it('logs a 5xx with its stack under the id the problem body carries', async () => {
