@@ -25,6 +25,8 @@ export type FormulaReturnType = (typeof FORMULA_RETURN_TYPES)[number];
 export const NAME_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 /** Names no field may take: every record carries these. */
 export const RESERVED_FIELD_NAMES = ['id', 'version'] as const;
+/** PostgreSQL's system columns: every table has them, so no field may be named after one. */
+export const POSTGRES_SYSTEM_COLUMNS = ['oid', 'tableoid', 'xmin', 'xmax', 'cmin', 'cmax', 'ctid'] as const;
 /** System columns every record carries, usable in filters and sorts. */
 export const SYSTEM_FIELDS = ['id', 'ownerId', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'version'] as const;
 export type SystemField = (typeof SYSTEM_FIELDS)[number];

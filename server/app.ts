@@ -10,7 +10,9 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerCompression } from './plugins/compress.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { registerStudio } from './plugins/studio.ts';
-import { registerProblemHandler } from './plugins/problem.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
+import { logLevelFromEnv, loggerOptions, registerRequestLog, type LoggingOptions } from './plugins/logging.ts';
+import { clientErrorHandler, frameworkErrors, registerProblemHandler } from './plugins/problem.ts';
 import { DEFAULT_RATE_LIMIT, registerRateLimit } from './plugins/rate-limit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { bulkRoutes } from './routes/bulk.ts';
@@ -25,7 +27,8 @@ import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 
 export interface AppOptions {
-  logger?: boolean;
+  /** The log's level and destination (STRATA_LOG; info on stdout by default). */
+  log?: LoggingOptions;
   /** Requests per minute per caller on /api (0: no general limit); sign-in has its own. */
   rateLimit?: number;
   /** Tuning of the session cache (tests slow its reconnects down, for one). */
@@ -57,14 +60,19 @@ export const BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(engine: Engine, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: 'info' } : false,
+    ...loggerOptions(opts.log ?? { level: logLevelFromEnv(process.env) }),
     bodyLimit: BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
+    // Answers Node or the router give before a route runs are problems too (431, 414, 400).
+    clientErrorHandler,
+    frameworkErrors,
     // Deeply nested JSON is rejected by the record layer; the parser itself must not choke.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
   registerProblemHandler(app);
+  registerRequestLog(app);
+  registerInputGuard(app);
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {

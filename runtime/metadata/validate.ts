@@ -12,7 +12,7 @@
  *
  * Problem codes: invalid_type, invalid_value, invalid_name, invalid_format, reserved_name,
  * required, unknown_property, not_allowed, empty, too_short, too_long, too_few, too_many,
- * out_of_range, duplicate_item (schema); duplicate_name, duplicate_option, duplicate_field,
+ * out_of_range, duplicate_item (schema); invalid_character (a NUL in any text); duplicate_name, duplicate_option, duplicate_field,
  * duplicate_endpoint, unknown_object, unknown_field, unknown_report, unknown_operator,
  * invalid_path, invalid_filter, invalid_rollup, invalid_related_list, invalid_default,
  * invalid_scale, invalid_range, invalid_autonumber_format, invalid_bucket, invalid_aggregate,
@@ -33,6 +33,7 @@ import type { Problem } from './validate/problems.ts';
 import { checkDashboards, checkReports } from './validate/reports.ts';
 import { checkRoles } from './validate/roles.ts';
 import { schemaProblems } from './validate/schema-problems.ts';
+import { nulProblems } from './validate/text.ts';
 import { checkWorkflows } from './validate/workflows.ts';
 
 export { formatProblem, pointer } from './validate/problems.ts';
@@ -49,6 +50,7 @@ export function validateBundle(bundle: unknown, context: ValidationContext = {})
     }];
   }
   const problems = schemaProblems('bundle', bundle);
+  problems.push(...nulProblems(bundle));
   problems.push(...semanticProblems(bundle, context));
   return unique(problems);
 }

@@ -1,4 +1,5 @@
 import { buildApp, trustProxyFromEnv } from '../app.ts';
+import { logLevelFromEnv } from '../plugins/logging.ts';
 import { rateLimitFromEnv } from '../plugins/rate-limit.ts';
 import { ensureStandardPackage, openEngine } from '../../runtime/engine.ts';
 import { ensureFirstAdmin } from '../../runtime/security/users.ts';
@@ -33,7 +34,7 @@ export const startCommand: Command = {
       const admin = await ensureFirstAdmin(engine.knex, process.env);
       if (admin?.password) log(`First admin: ${admin.email} with password ${admin.password} (shown once; change it)`);
       else if (admin) log(`First admin: ${admin.email}`);
-      app = await buildApp(engine, { logger: !!process.env.STRATA_LOG, rateLimit: rateLimitFromEnv(process.env), trustProxy: trustProxyFromEnv(process.env) });
+      app = await buildApp(engine, { log: { level: logLevelFromEnv(process.env) }, rateLimit: rateLimitFromEnv(process.env), trustProxy: trustProxyFromEnv(process.env) });
       await app.listen({ port: config.port, host: config.host });
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;

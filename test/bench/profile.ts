@@ -26,7 +26,7 @@ const load = new LoadGenerator();
 try {
   await ensureStandardPackage(engine);
   await ensureFirstAdmin(engine.knex, ADMIN);
-  const app = await buildApp(engine, { rateLimit: 1_000_000_000 });
+  const app = await buildApp(engine, { rateLimit: 1_000_000_000, log: { level: 'silent' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   let port = typeof addr === 'object' && addr ? addr.port : 0;

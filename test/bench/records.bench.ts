@@ -82,7 +82,7 @@ function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Prom
  */
 async function startServers(url: string): Promise<Servers> {
   const strata = await startChild([STRATA_BIN, 'start', '--port', '0', '--host', '127.0.0.1'], {
-    ...process.env, DATABASE_URL: url, STRATA_SKIP_STUDIO_BUILD: '1', STRATA_RATE_LIMIT: '1000000000', STRATA_LOG: '', ...ADMIN,
+    ...process.env, DATABASE_URL: url, STRATA_SKIP_STUDIO_BUILD: '1', STRATA_RATE_LIMIT: '1000000000', STRATA_LOG: 'silent', ...ADMIN,
   }, /Strata is running at http:\/\/127\.0\.0\.1:(\d+)/);
   const strataPort = Number(strata.match[1]);
   const pool = new pg.Pool({ connectionString: url, max: 10 });

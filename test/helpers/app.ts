@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions, type TrustProxy } from '../../server/app.ts';
+import { logLevelFromEnv, type LoggingOptions } from '../../server/plugins/logging.ts';
 import { ensureStandardPackage, openEngine, type Engine } from '../../runtime/engine.ts';
 import { ensureFirstAdmin } from '../../runtime/security/users.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';
@@ -27,12 +28,14 @@ export interface TestApp {
  * `trustProxy`: as behind a local reverse proxy by default, so suites may give each client its
  * own address with X-Forwarded-For; `false` is Strata's own default (no proxy).
  */
-export async function startTestApp(opts: { standardPackage?: boolean; rateLimit?: number; trustProxy?: TrustProxy; credentialCache?: AppOptions['credentialCache'] } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { standardPackage?: boolean; rateLimit?: number; trustProxy?: TrustProxy; credentialCache?: AppOptions['credentialCache']; log?: LoggingOptions } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const engine = await openEngine({ databaseUrl: db.url, dataDir: '/nonexistent', listen: true, poolMax: 10 });
   if (opts.standardPackage !== false) await ensureStandardPackage(engine);
   await ensureFirstAdmin(engine.knex, { STRATA_ADMIN_EMAIL: ADMIN_EMAIL, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD });
-  const app = await buildApp(engine, { rateLimit: opts.rateLimit ?? 0, credentialCache: opts.credentialCache, trustProxy: opts.trustProxy ?? '127.0.0.1' });
+  // Quiet unless asked (STRATA_LOG=info): suites send thousands of requests.
+  const app = await buildApp(engine, { rateLimit: opts.rateLimit ?? 0, credentialCache: opts.credentialCache, trustProxy: opts.trustProxy ?? '127.0.0.1',
+    log: opts.log ?? { level: process.env.STRATA_LOG ? logLevelFromEnv(process.env) : 'silent' } });
   await app.ready();
   const login = async (email: string, password: string) => {
     // Each helper sign-in comes from its own loopback address, so set-up never trips the

@@ -176,7 +176,7 @@ describe('several server processes', () => {
 
   beforeAll(async () => {
     engineB = await openEngine({ databaseUrl: t.db.url, dataDir: '/nonexistent', listen: true, poolMax: 4 });
-    appB = await buildApp(engineB);
+    appB = await buildApp(engineB, { log: { level: 'silent' } });
     baseB = await appB.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

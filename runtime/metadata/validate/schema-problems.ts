@@ -3,6 +3,7 @@
  * can act on (`invalid_name`, `unknown_property` with a "did you mean", …).
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { POSTGRES_SYSTEM_COLUMNS } from '../../../metadata/types.ts';
 import { METADATA_SCHEMAS, schemaValidator } from '../schemas.ts';
 import type { SchemaName } from '../schemas.ts';
 import { isObj } from './json.ts';
@@ -78,7 +79,9 @@ function fromAjvError(e: ErrorObject, root: unknown): Problem | undefined {
       return { path, code: isName ? 'invalid_name' : 'invalid_format', message: `${show(data)} is not ${what}` };
     }
     case 'not':
-      return { path, code: 'reserved_name', message: `${show(data)} is reserved: every record already has it` };
+      return (POSTGRES_SYSTEM_COLUMNS as readonly unknown[]).includes(data)
+        ? { path, code: 'reserved_name', message: `${show(data)} is reserved: PostgreSQL gives every table a system column of that name` }
+        : { path, code: 'reserved_name', message: `${show(data)} is reserved: every record already has it` };
     case 'minItems':
       return { path, code: 'too_few', message: `needs at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` };
     case 'maxItems':

@@ -54,6 +54,11 @@ const cases: Case[] = [
   }, expected: [] },
   { name: 'fields named id and version', mutate: (b) => { b.objects[2].fields.push({ name: 'id', type: 'text' }, { name: 'version', type: 'integer' }); },
     expected: ['/objects/2/fields/4/name reserved_name', '/objects/2/fields/5/name reserved_name'] },
+  { name: "fields named after PostgreSQL's system columns", mutate: (b) => { b.objects[2].fields.push({ name: 'xmin', type: 'text' }, { name: 'ctid', type: 'text' }, { name: 'tableoid', type: 'integer' }); },
+    expected: ['/objects/2/fields/4/name reserved_name', '/objects/2/fields/5/name reserved_name', '/objects/2/fields/6/name reserved_name'] },
+  { name: 'a NUL character in labels, help text and option keys (a CLI deploy never reaches the HTTP guard)', mutate: (b) => {
+    b.objects[0].label = 'Cus\u0000tomer'; b.objects[2].fields[0].helpText = '\u0000'; b.package.description = 'a\u0000b';
+  }, expected: ['/objects/0/label invalid_character', '/objects/2/fields/0/helpText invalid_character', '/package/description invalid_character'] },
   { name: 'hostile layout and role names', mutate: (b) => { b.layouts[0].name = '../../etc'; b.roles[0].name = 'Admin'; },
     expected: ['/layouts/0/name invalid_name', '/roles/0/name invalid_name'] },
   { name: 'a role named like the built-in admin', mutate: (b) => { b.roles[0].name = 'admin'; },
