@@ -11,7 +11,12 @@ import { badRequest } from '../../runtime/errors.ts';
 /** At most this many offending values are listed; one is enough to act on, a few help. */
 const MAX_LISTED = 20;
 
-/** Paths (`body.email`, `query.q`, `body.items.3.name`) of strings or keys that contain a NUL. */
+/**
+ * Paths of strings or keys that contain a NUL: a body's as the API names fields elsewhere
+ * (`email`, `items.3.name`), the query's and path's with their part (`query.q`, `params.id`).
+ */
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
 export function nulPaths(root: unknown, base: string): string[] {
   const found: string[] = [];
   // An explicit stack: a body nested thousands of levels deep must not overflow ours.
@@ -19,14 +24,14 @@ export function nulPaths(root: unknown, base: string): string[] {
   while (stack.length && found.length < MAX_LISTED) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) found.push(path);
+      if (value.includes('\u0000')) found.push(path || 'body');
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}.${i}`]);
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], join(path, String(i))]);
     } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
       const entries = Object.entries(value as Record<string, unknown>);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i];
-        const childPath = `${path}.${key.replaceAll('\u0000', '\\u0000')}`;
+        const childPath = join(path, key.replaceAll('\u0000', '\\u0000'));
         if (key.includes('\u0000')) found.push(childPath);
         else stack.push([child, childPath]);
       }
@@ -40,7 +45,7 @@ export function registerInputGuard(app: FastifyInstance): void {
     const paths = [
       ...nulPaths(request.params, 'params'),
       ...nulPaths(request.query, 'query'),
-      ...nulPaths(request.body, 'body'),
+      ...nulPaths(request.body, ''),
     ].slice(0, MAX_LISTED);
     if (!paths.length) return;
     const errors: FieldProblem[] = paths.map((field) => ({ field, code: 'invalid_character', message: 'must not contain the NUL character (\\u0000)' }));

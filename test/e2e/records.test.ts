@@ -35,7 +35,8 @@ async function open(viewport = DESKTOP): Promise<{ page: Page; errors: string[];
 /** The form field labelled exactly `label` (MUI's required asterisk aside). */
 function field(page: Page, label: string) {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
+  // A form control: the navigation's lists are labelled by their app's name too ("Sales").
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`)).and(page.locator(':not(ul):not(ol)'));
 }
 
 async function api<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {

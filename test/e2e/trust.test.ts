@@ -20,7 +20,8 @@ async function api<T = Rec>(method: string, url: string, body?: unknown, token?:
 /** The form field labelled exactly `label` (MUI's required asterisk aside). */
 function field(page: Page, label: string) {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`));
+  // A form control: the navigation's lists are labelled by their app's name too ("Sales").
+  return page.getByLabel(new RegExp(`^${escaped}(\\s*\\*)?$`)).and(page.locator(':not(ul):not(ol)'));
 }
 
 const REP = { email: 'rep@example.com', password: 'sales rep passphrase 12' };

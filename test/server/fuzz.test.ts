@@ -5,13 +5,13 @@
  * path parameters and in the query. No answer may be a 5xx.
  *
  * A small seeded generator (no property-testing library is installed): FUZZ_SEED replays a
- * run, FUZZ_MS sets its length (about 45 s by default, so it fits in `npm test`).
+ * run, FUZZ_MS sets its length (about 30 s by default, so it fits in `npm test`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
-const BUDGET_MS = Number(process.env.FUZZ_MS ?? 45_000);
+const BUDGET_MS = Number(process.env.FUZZ_MS ?? 30_000);
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
@@ -223,5 +223,5 @@ describe('fuzzing every route of the OpenAPI document', () => {
     console.info(`fuzz seed ${SEED}: ${sent} requests over ${operations.length} operations in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect([...byRoute.values()], `5xx answers (replay with FUZZ_SEED=${SEED})`).toEqual([]);
     expect(sent).toBeGreaterThan(operations.length * 2);
-  }, BUDGET_MS + 60_000);
+  }, BUDGET_MS + 240_000); // a busy machine answers some garbage (a dry-run deploy, a sign-in) slowly: the budget bounds the sending, this the waiting
 });

@@ -23,39 +23,39 @@ function expectProblem(res: { statusCode: number; headers: Record<string, unknow
 }
 
 describe('a NUL character (\\u0000)', () => {
-  it('in the sign-in email, without signing in: 400 naming body.email', async () => {
+  it('in the sign-in email, without signing in: 400 naming email', async () => {
     const res = await t.api('POST', '/api/auth/login', { email: 'admin@example.com\u0000', password: 'x' }, { token: null });
-    expectProblem(res, 400, 'body.email');
+    expectProblem(res, 400, 'email');
   });
 
-  it("in an API key's name: 400 naming body.name, and no key is made", async () => {
+  it("in an API key's name: 400 naming name, and no key is made", async () => {
     const before = (await t.api('GET', '/api/auth/api-keys')).json() as unknown[];
     const res = await t.api('POST', '/api/auth/api-keys', { name: 'ci\u0000key' });
-    expectProblem(res, 400, 'body.name');
+    expectProblem(res, 400, 'name');
     expect((await t.api('GET', '/api/auth/api-keys')).json()).toHaveLength(before.length);
   });
 
   it("in a user's email, name or manager: 400 naming each", async () => {
     const create = await t.api('POST', '/api/users', { email: 'nul\u0000@example.com', password: 'a long enough passphrase', name: 'N\u0000', role: 'sales_rep' });
-    const body = expectProblem(create, 400, 'body.email');
-    expect(body.errors!.map((e) => e.field)).toContain('body.name');
+    const body = expectProblem(create, 400, 'email');
+    expect(body.errors!.map((e) => e.field)).toContain('name');
     const users = (await t.api('GET', '/api/users')).json() as Array<{ id: string; email: string }>;
     const admin = users.find((u) => u.email === 'admin@example.com')!;
-    expectProblem(await t.api('PATCH', `/api/users/${admin.id}`, { manager: `${admin.id}\u0000` }), 400, 'body.manager');
-    expectProblem(await t.api('PATCH', `/api/users/${admin.id}`, { name: 'Ad\u0000min' }), 400, 'body.name');
+    expectProblem(await t.api('PATCH', `/api/users/${admin.id}`, { manager: `${admin.id}\u0000` }), 400, 'manager');
+    expectProblem(await t.api('PATCH', `/api/users/${admin.id}`, { name: 'Ad\u0000min' }), 400, 'name');
   });
 
   it('in metadata labels: the dry run and the deploy both refuse it with its path', async () => {
     const bundle = { package: { name: 'nul_pkg', version: '1.0.0' }, objects: [{ name: 'gadget', label: 'Gad\u0000get', fields: [{ name: 'size', type: 'text', label: 'Si\u0000ze' }] }] };
-    const dry = expectProblem(await t.api('POST', '/api/metadata/deploy?dryRun=true', bundle), 400, 'body.objects.0.label');
-    expect(dry.errors!.map((e) => e.field)).toContain('body.objects.0.fields.0.label');
-    expectProblem(await t.api('POST', '/api/metadata/deploy', bundle), 400, 'body.objects.0.label');
+    const dry = expectProblem(await t.api('POST', '/api/metadata/deploy?dryRun=true', bundle), 400, 'objects.0.label');
+    expect(dry.errors!.map((e) => e.field)).toContain('objects.0.fields.0.label');
+    expectProblem(await t.api('POST', '/api/metadata/deploy', bundle), 400, 'objects.0.label');
     expect((await t.api('GET', '/api/metadata/objects/gadget')).statusCode).toBe(404);
   });
 
   it('in a record, a query parameter, a path parameter or an object key', async () => {
-    expectProblem(await t.api('POST', '/api/records/account', { name: 'Acme\u0000' }), 400, 'body.name');
-    expectProblem(await t.api('POST', '/api/records/account', { name: 'Acme', ['x\u0000']: 1 }), 400, 'body.x\\u0000');
+    expectProblem(await t.api('POST', '/api/records/account', { name: 'Acme\u0000' }), 400, 'name');
+    expectProblem(await t.api('POST', '/api/records/account', { name: 'Acme', ['x\u0000']: 1 }), 400, 'x\\u0000');
     expectProblem(await t.api('GET', '/api/records/account?q=a%00b'), 400, 'query.q');
     expectProblem(await t.api('GET', '/api/records/account/%00'), 400, 'params.id');
   });

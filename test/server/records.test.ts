@@ -238,7 +238,7 @@ describe('malformed requests: 400', () => {
 
   it('refuses text PostgreSQL cannot store and json nested too deep', async () => {
     expectProblem(await t.api('POST', '/api/records/specimen', { title: 'nul\u0000byte' }), 400, 'title', 'invalid_character');
-    expectProblem(await t.api('POST', '/api/records/specimen', { title: 'x', meta: { k: 'a\u0000' } }), 400, 'meta', 'invalid_character');
+    expectProblem(await t.api('POST', '/api/records/specimen', { title: 'x', meta: { k: 'a\u0000' } }), 400, 'meta.k', 'invalid_character');
     const deep = `{"title":"x","meta":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     expectProblem(await t.api('POST', '/api/records/specimen', deep), 400, 'meta', 'too_deep');
   });

@@ -126,6 +126,13 @@ const CELLS: Cell[] = [
     expect: '200 403 403 403 403 403 401',
   },
   { route: 'GET /api/audit', run: (c) => as(c, 'GET', '/api/audit'), expect: '200 403 403 403 403 403 401' },
+  { route: 'GET /api/users/roles', run: (c) => as(c, 'GET', '/api/users/roles'), expect: '200 403 403 403 403 403 401' },
+  { route: 'GET /api/users/:id/api-keys', label: "read_only's keys", run: (c) => as(c, 'GET', `/api/users/${users.read_only.id}/api-keys`), expect: '200 403 403 403 403 403 401' },
+  { route: 'DELETE /api/users/:id/api-keys/:keyId', label: 'a key that does not exist', run: (c) => as(c, 'DELETE', `/api/users/${users.read_only.id}/api-keys/${MISSING}`), expect: '404 403 403 403 403 403 401' },
+  { route: 'POST /api/users/:id/mfa/reset', label: "read_only's (none set up)", run: (c) => as(c, 'POST', `/api/users/${users.read_only.id}/mfa/reset`), expect: '204 403 403 403 403 403 401' },
+  { route: 'GET /api/views/:object', label: 'opportunity', run: (c) => as(c, 'GET', '/api/views/opportunity'), expect: '200 200 200 404 200 200 401' },
+  { route: 'POST /api/views/:object', label: 'a personal opportunity view', run: (c) => as(c, 'POST', '/api/views/opportunity', { name: `Mine ${c.who}`, columns: ['name'] }), expect: '201 201 201 404 201 201 401' },
+  { route: 'DELETE /api/views/:object/:id', label: 'a view that does not exist', run: (c) => as(c, 'DELETE', `/api/views/opportunity/${MISSING}`), expect: '404 404 404 404 404 404 401' },
 
   // ── metadata ──
   { route: 'GET /api/metadata', run: (c) => as(c, 'GET', '/api/metadata'), expect: '200 200 200 200 200 200 401' },
