@@ -42,6 +42,7 @@ const PAGES: Array<{ url: () => string; ready: (p: Page) => Promise<unknown>; ti
   { url: () => '/app/search?q=acme', ready: (p) => p.getByText('Acme Corporation').first().waitFor(), title: /^Search: acme · Strata$/ },
   { url: () => '/studio/objects', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Objects · Strata Studio$/ },
   { url: () => '/studio/objects/account', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Account(: \w+)? · Strata Studio$/ },
+  { url: () => '/studio/objects/account/layouts/default', ready: (p) => p.getByRole('heading', { name: /^Layout:/ }).waitFor(), title: /^Account(: \w+)? · Strata Studio$/ },
   { url: () => '/studio/roles', ready: (p) => p.getByRole('table', { name: 'Roles' }).waitFor(), title: /^Roles · Strata Studio$/ },
   { url: () => '/studio/roles/sales_rep', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Role Sales rep · Strata Studio$/ },
   { url: () => '/studio/users', ready: (p) => p.getByRole('table', { name: 'Users' }).waitFor(), title: /^Users and teams · Strata Studio$/ },
