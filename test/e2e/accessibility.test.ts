@@ -69,6 +69,27 @@ describe('accessibility', () => {
     await context.close();
   });
 
+  it('names each layout designer card by its own visible text (desktop 1280 and phone)', async () => {
+    for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      const { page, context } = await e.page({ viewport });
+      await page.goto('/studio/objects/account/layouts/default');
+      await page.getByRole('heading', { name: /^Layout:/ }).waitFor();
+      const cards = page.getByRole('button', { name: /^Field / });
+      await cards.first().waitFor();
+      // axe's rule for this is experimental (off by default): run it by name.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE};0`);
+      const mismatched = await page.evaluate(async () => {
+        const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ nodes: unknown[] }>; passes: Array<{ nodes: unknown[] }> }> } };
+        const r = await w.axe.run(document, { runOnly: { type: 'rule', values: ['label-content-name-mismatch'] } });
+        return { violations: r.violations.reduce((n, v) => n + v.nodes.length, 0) };
+      });
+      expect(mismatched.violations).toBe(0);
+      expect(await cards.count()).toBeGreaterThanOrEqual(8);
+      await e.shot(page, `a11y-layout-designer-${size}`);
+      await context.close();
+    }
+  });
+
   it('signs in on a page titled Sign in without violations', async () => {
     const { page, context } = await e.page({ signIn: false });
     await page.goto('/login');
