@@ -51,8 +51,13 @@ export class RegistryCache {
     return this.doc;
   }
 
-  onChange(cb: (doc: RegistryDoc) => void): void {
+  /** Calls `cb` with each registry this process loads; returns how to stop. */
+  onChange(cb: (doc: RegistryDoc) => void): () => void {
     this.changed.push(cb);
+    return () => {
+      const i = this.changed.indexOf(cb);
+      if (i >= 0) this.changed.splice(i, 1);
+    };
   }
 
   async stop(): Promise<void> {

@@ -114,7 +114,8 @@ export function platformPaths(visibleObjects: string[]): Record<string, PathItem
         operationId: 'streamEvents', summary: 'Live record events (Server-Sent Events)', tags: ['Events'],
         description: 'A `text/event-stream` of `record.created`, `record.updated`, `record.deleted` and `record.restored` for records the caller may read, '
           + 'from every server process. Each event has `event: <type>`, `id: <event id>` and `data:` a `RecordEvent` as JSON; a comment line every 15 s keeps the '
-          + 'connection open. Reconnect with `Last-Event-ID` to receive what you missed (at most the last 1000 events).',
+          + 'connection open. Reconnect with `Last-Event-ID` to receive what you missed (at most the last 1000 events). '
+          + 'When a deploy changes the metadata, every stream gets `event: metadata.changed` (no id, not replayed) with `data: {"type":"metadata.changed","version":<registry version>}`: refetch `/api/metadata`.',
         parameters: [
           { name: 'objects', in: 'query', description: `Only these objects, comma-separated: ${fieldList(visibleObjects)}`, schema: { type: 'string' } },
           { name: 'Last-Event-ID', in: 'header', description: 'The id of the last event received: the missed ones are sent first', schema: { type: 'string', pattern: '^[0-9]{1,18}$' } },

@@ -256,6 +256,7 @@ export function staticSchemas(): Record<string, SchemaObject> {
         refused: { ...COUNTED_REASON, description: 'Why the step cannot run: how many stored values block it' },
         warnings: { type: 'array', items: COUNTED_REASON, description: 'What the step will do to stored values, counted' },
         needsRoleRights: { type: 'boolean', const: true, description: 'The step puts or removes a role: only an admin or a holder of manageUsers may deploy it' },
+        details: { type: 'array', items: { type: 'string' }, description: 'What changes inside a role, layout or list view, one line each (e.g. `opportunity update own → all`, `field phone moved from Details to Contact`)' },
       },
     },
   };

@@ -46,6 +46,8 @@ export interface StepSummary {
   warnings?: Array<{ count: number; reason: string }>;
   /** The step changes a role: only those who may manage roles may deploy it. */
   needsRoleRights?: true;
+  /** What changed inside a role, layout or view, one line each. */
+  details?: string[];
 }
 
 export interface DeployResult {
@@ -67,6 +69,7 @@ export function summarize(step: PlanStep): StepSummary {
   const warnings = step.results?.filter((r) => !r.refuse && r.count > 0);
   if (warnings?.length) s.warnings = warnings.map((w) => ({ count: w.count, reason: w.reason }));
   if (needsRoleRights(step)) s.needsRoleRights = true;
+  if (step.kind === 'putElement' && step.details?.length) s.details = step.details;
   return s;
 }
 

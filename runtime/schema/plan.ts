@@ -18,6 +18,7 @@ import {
 import type { FieldLookup } from '../../metadata/rollup-type.ts';
 import type { DeployedField, DeployedIndex, DeployedObject, DeployedRule, Owned, RegistryDoc } from '../metadata/deployed.ts';
 import { conversion, valueChecks } from './convert.ts';
+import { elementChanges } from './element-changes.ts';
 import { fieldLookup, withRollupType } from './rollup-returns.ts';
 import type { DataCheck, PlanStep } from './steps.ts';
 
@@ -468,7 +469,10 @@ export function planDeploy(current: RegistryDoc, bundle: PackageBundle, opts: Pl
         out.push(prev);
         continue;
       }
-      if (!prev || !same(prevDef, el)) later.push({ kind: 'putElement', element: kind, name: keyOf(el), created: !prev });
+      if (!prev || !same(prevDef, el)) {
+        const details = prev ? elementChanges(kind, prevDef, el) : [];
+        later.push({ kind: 'putElement', element: kind, name: keyOf(el), created: !prev, ...(details.length ? { details } : {}) });
+      }
       const customizedBy = prev && prev.package !== pkg ? (prev.customizedBy === pkg || !same(prevDef, el) ? pkg : prev.customizedBy) : prev?.customizedBy;
       out.push({ ...el, package: prev?.package ?? pkg, ...(customizedBy ? { customizedBy } : {}) });
     }

@@ -42,7 +42,8 @@ export type PlanStep = StepBase & (
   | { kind: 'removeIndex'; object: string; index: DeployedIndex }
   | { kind: 'putRule'; object: string; rule: string; created: boolean }
   | { kind: 'removeRule'; object: string; rule: string }
-  | { kind: 'putElement'; element: ElementKind; name: string; created: boolean }
+  /** `details`: what changed inside a role, layout or view ("opportunity update own → all"). */
+  | { kind: 'putElement'; element: ElementKind; name: string; created: boolean; details?: string[] }
   | { kind: 'removeElement'; element: ElementKind; name: string }
   | { kind: 'setPackage'; name: string; from?: string; to: string }
   /** The owning package states an element an admin customized: the customization is kept. */

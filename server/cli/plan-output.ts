@@ -13,6 +13,7 @@ export function printPlan(result: DeployResult): void {
       if (s.refused) line += `  [REFUSED: ${s.refused.count} record(s) ${s.refused.reason}]`;
       for (const w of s.warnings ?? []) line += `  [warning: ${w.count} record(s) ${w.reason}]`;
       out.push(line);
+      for (const d of s.details ?? []) out.push(`      ${d}`);
     }
     out.push(result.applied ? `Applied: registry version ${result.version}` : result.dryRun ? 'Dry run: nothing was changed' : 'Not applied');
   }

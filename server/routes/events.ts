@@ -4,7 +4,9 @@
  * any server process reach every stream. Each stream checks read access per batch of events
  * (runtime/events/readable.ts), replays what a reconnecting client missed (`Last-Event-ID`),
  * sends a heartbeat comment every 15 s, re-checks its credential every minute, and cleans up
- * when the client goes away or the server closes.
+ * when the client goes away or the server closes. When the registry version changes (a deploy
+ * in any process: the registry cache LISTENs too), every stream gets a `metadata.changed` event
+ * with the new version, so open pages refetch their metadata without a reload.
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -45,6 +47,11 @@ const RETRY_MS = 3000;
 export function formatEvent(e: RecordEvent): string {
   const data = { type: e.type, object: e.object, recordId: e.recordId, ...(e.changed ? { changed: e.changed } : {}), at: e.at };
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The SSE text telling a client the metadata changed. No `id`: it is not replayed, and leaves Last-Event-ID alone. */
+export function formatMetadataChanged(version: number): string {
+  return `event: metadata.changed\ndata: ${JSON.stringify({ type: 'metadata.changed', version })}\n\n`;
 }
 
 function parseObjects(raw: unknown, visible: Set<string>): Set<string> | undefined {
@@ -142,6 +149,11 @@ class SseStream {
     await this.drain();
   }
 
+  /** Metadata changes concern every caller (what they may see is refetched with the metadata). */
+  metadataChanged(version: number): void {
+    this.write(formatMetadataChanged(version));
+  }
+
   private enqueue(e: RecordEvent): void {
     if (this.closed) return;
     if (this.objects && !this.objects.has(e.object)) return;
@@ -226,6 +238,14 @@ export function eventRoutes(app: FastifyInstance, engine: Engine, options: Event
   const hub = new EventHub({ url: engine.db.url, log: (message, err) => app.log.warn({ err }, message) });
   const streams = new Set<SseStream>();
   app.decorate('eventHub', hub);
+  // Every reload of the registry in this process, deduplicated by version (a deploy here
+  // reloads, and its NOTIFY may reload again).
+  let version = engine.registry.current.version;
+  const stopWatching = engine.registry.onChange((doc) => {
+    if (doc.version <= version) return;
+    version = doc.version;
+    for (const s of streams) s.metadataChanged(version);
+  });
   app.addHook('onReady', async () => {
     await hub.start();
   });
@@ -234,6 +254,7 @@ export function eventRoutes(app: FastifyInstance, engine: Engine, options: Event
     for (const s of streams) s.close();
   });
   app.addHook('onClose', async () => {
+    stopWatching();
     await hub.stop();
   });
 

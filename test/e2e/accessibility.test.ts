@@ -42,6 +42,7 @@ const PAGES: Array<{ url: () => string; ready: (p: Page) => Promise<unknown>; ti
   { url: () => '/app/search?q=acme', ready: (p) => p.getByText('Acme Corporation').first().waitFor(), title: /^Search: acme · Strata$/ },
   { url: () => '/studio/objects', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Objects · Strata Studio$/ },
   { url: () => '/studio/objects/account', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Account(: \w+)? · Strata Studio$/ },
+  { url: () => '/studio/objects/account/layouts/default', ready: (p) => p.getByRole('heading', { name: /^Layout:/ }).waitFor(), title: /^Account(: \w+)? · Strata Studio$/ },
   { url: () => '/studio/roles', ready: (p) => p.getByRole('table', { name: 'Roles' }).waitFor(), title: /^Roles · Strata Studio$/ },
   { url: () => '/studio/roles/sales_rep', ready: (p) => p.getByRole('heading', { level: 1 }).waitFor(), title: /^Role Sales rep · Strata Studio$/ },
   { url: () => '/studio/users', ready: (p) => p.getByRole('table', { name: 'Users' }).waitFor(), title: /^Users and teams · Strata Studio$/ },
@@ -66,6 +67,27 @@ describe('accessibility', () => {
     expect(found).toEqual({});
     for (const p of PAGES) expect(titles[p.url()], p.url()).toMatch(p.title);
     await context.close();
+  });
+
+  it('names each layout designer card by its own visible text (desktop 1280 and phone)', async () => {
+    for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+      const { page, context } = await e.page({ viewport });
+      await page.goto('/studio/objects/account/layouts/default');
+      await page.getByRole('heading', { name: /^Layout:/ }).waitFor();
+      const cards = page.getByRole('button', { name: /^Field / });
+      await cards.first().waitFor();
+      // axe's rule for this is experimental (off by default): run it by name.
+      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE};0`);
+      const mismatched = await page.evaluate(async () => {
+        const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ nodes: unknown[] }>; passes: Array<{ nodes: unknown[] }> }> } };
+        const r = await w.axe.run(document, { runOnly: { type: 'rule', values: ['label-content-name-mismatch'] } });
+        return { violations: r.violations.reduce((n, v) => n + v.nodes.length, 0) };
+      });
+      expect(mismatched.violations).toBe(0);
+      expect(await cards.count()).toBeGreaterThanOrEqual(8);
+      await e.shot(page, `a11y-layout-designer-${size}`);
+      await context.close();
+    }
   });
 
   it('signs in on a page titled Sign in without violations', async () => {

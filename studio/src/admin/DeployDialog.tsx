@@ -49,8 +49,13 @@ function StepLine({ step }: { step: PlanStep }) {
         primary={step.description}
         slotProps={{ primary: { color: refused ? 'error' : undefined } }}
         secondary={
-          refused || warned ? (
+          refused || warned || step.details?.length ? (
             <>
+              {step.details?.length ? (
+                <Box component="span" sx={{ display: 'block', color: 'text.secondary' }}>
+                  {step.details.map((d) => <Box component="span" key={d} sx={{ display: 'block', overflowWrap: 'anywhere' }}>{d}</Box>)}
+                </Box>
+              ) : null}
               {refused && <Box component="span" sx={{ color: 'error.main', fontWeight: 600, display: 'block' }}>{refusalText(step)}</Box>}
               {(step.warnings ?? []).filter((w) => w.count > 0).map((w) => (
                 <Box component="span" key={w.reason} sx={{ color: 'warning.dark', display: 'block' }}>warning: {countRecords(w.count, w.reason)}</Box>

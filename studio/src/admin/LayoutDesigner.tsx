@@ -98,6 +98,10 @@ function FieldChip({ field, dragging, overlay, onRemove }: { field: FieldDef; dr
   );
 }
 
+const visuallyHidden = {
+  position: 'absolute', width: '1px', height: '1px', p: 0, m: '-1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap', border: 0,
+} as const;
+
 function SortableField({ field, onRemove }: { field: FieldDef; onRemove?: () => void }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: itemId(field.name) });
   return (
@@ -110,12 +114,13 @@ function SortableField({ field, onRemove }: { field: FieldDef; onRemove?: () => 
       <Box
         {...attributes}
         {...listeners}
-        aria-label={`Field ${fieldLabel(field)}`}
         sx={{
-          flex: 1, minWidth: 0, cursor: 'grab', touchAction: 'none', borderRadius: 1,
+          position: 'relative', flex: 1, minWidth: 0, cursor: 'grab', touchAction: 'none', borderRadius: 1,
           '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 },
         }}
       >
+        {/* The name comes from the card's own text (axe: label-content-name-mismatch); the hidden word says what it is. */}
+        <Box component="span" sx={visuallyHidden}>Field </Box>
         <FieldChip field={field} dragging={isDragging} />
       </Box>
       {onRemove && (
@@ -146,7 +151,8 @@ function Container({ id, label, fields, highlight, empty, onRemove, dense }: {
         }}
       >
         {fields.map((f) => <SortableField key={f.name} field={f} onRemove={onRemove ? () => onRemove(f.name) : undefined} />)}
-        {!fields.length && <Typography variant="body2" color="text.secondary" sx={{ m: 'auto', textAlign: 'center', px: 1 }}>{empty}</Typography>}
+        {/* A list may hold only list items (axe: aria-required-children), so the hint is one. */}
+        {!fields.length && <Typography role="listitem" variant="body2" color="text.secondary" sx={{ m: 'auto', textAlign: 'center', px: 1 }}>{empty}</Typography>}
       </Box>
     </SortableContext>
   );

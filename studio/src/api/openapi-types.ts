@@ -333,4 +333,8 @@ export interface PlanStep {
    * The step puts or removes a role: only an admin or a holder of manageUsers may deploy it
    */
   needsRoleRights?: true;
+  /**
+   * What changes inside a role, layout or list view, one line each (e.g. `opportunity update own → all`, `field phone moved from Details to Contact`)
+   */
+  details?: string[];
 }

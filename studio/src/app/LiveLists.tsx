@@ -1,4 +1,7 @@
-/** Keeps every open list current: a change anyone makes refetches that object's lists. */
+/**
+ * Keeps every open list current: a change anyone makes refetches that object's lists; a
+ * deploy refetches the metadata (a new object appears in the navigation without a reload).
+ */
 import { useRef } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRecordEvents } from './record/live.ts';
@@ -16,6 +19,6 @@ export function LiveLists() {
       timers.current.delete(e.object);
       void qc.invalidateQueries({ queryKey: ['records', e.object] });
     }, DEBOUNCE_MS));
-  });
+  }, true, () => void qc.invalidateQueries({ queryKey: ['metadata'] }));
   return null;
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldDef, ObjectDef, PackageBundle } from '../../../metadata/types.ts';
 import { emptyRegistry, type DeployedField, type RegistryDoc } from '../../../runtime/metadata/deployed.ts';
 import { danglingReferences, planDeploy, type Plan } from '../../../runtime/schema/plan.ts';
+import { summarize } from '../../../runtime/schema/deploy.ts';
 import { countRecords, describeStep, refusals, type PlanStep, type StepKind } from '../../../runtime/schema/steps.ts';
 
 const NOW = '2024-05-01T00:00:00.000Z';
@@ -532,6 +533,66 @@ describe('planDeploy: elements', () => {
     expect(changed.next.views.map((v) => v.name)).toEqual(['all', 'paid']);
     expect(describeStep(ofKind(changed.steps, 'removeElement')[0])).toBe('removes report by_status');
     expect(describeStep(ofKind(changed.steps, 'putElement')[0])).toBe('changes layout order.default');
+  });
+
+  it('says what changed inside a role: record access, field access and abilities', () => {
+    const p = plan(reg, edit(shop, (b) => {
+      b.roles![0].objects.order = { read: 'all', create: false, update: 'own' };
+      b.roles![0].fields = { 'order.amount': 'none', 'order.qty': 'edit' };
+      b.roles![0].abilities = ['export'];
+    }));
+    const step = one(p.steps, 'putElement');
+    expect(describeStep(step)).toBe('changes role clerk');
+    expect(step.details).toEqual([
+      'order create yes → no',
+      'order update none → own',
+      'field order.amount read → none',
+      'field order.qty default → edit',
+      'ability export added',
+    ]);
+    const back = plan(p.next, shop);
+    expect(one(back.steps, 'putElement').details).toEqual([
+      'order create no → yes',
+      'order update own → none',
+      'field order.amount none → read',
+      'field order.qty edit → default',
+      'ability export removed',
+    ]);
+  });
+
+  it('says which layout fields moved, were added or removed, and which sections came and went', () => {
+    const twoSections = deployAll(edit(shop, (b) => {
+      b.layouts![0].sections = [
+        { label: 'Main', columns: [{ fields: ['order', 'qty'] }, { fields: ['status'] }] },
+        { label: 'Money', columns: [{ fields: ['amount'] }] },
+      ];
+    }));
+    const p = plan(twoSections, edit(shop, (b) => {
+      b.layouts![0].sections = [
+        { label: 'Main', columns: [{ fields: ['qty', 'order'] }, { fields: ['amount'] }] },
+        { label: 'Notes', columns: [{ fields: [] }] },
+      ];
+    }));
+    expect(one(p.steps, 'putElement').details).toEqual([
+      'section Notes added',
+      'section Money removed',
+      'field amount moved from Money to Main (column 2)',
+      'field status removed from section Main (column 2)',
+      'section Main: fields reordered',
+    ]);
+  });
+
+  it('says which columns, filter and sort of a list view changed', () => {
+    const p = plan(reg, edit(shop, (b) => {
+      b.views![0] = { name: 'all', object: 'order', columns: ['order', 'amount'], filter: { status: 'paid' }, sort: ['-amount'] };
+    }));
+    expect(one(p.steps, 'putElement').details).toEqual([
+      'columns added: amount',
+      'columns removed: status',
+      'filter none → {"status":"paid"}',
+      'sort none → -amount',
+    ]);
+    expect(summarize(one(p.steps, 'putElement')).details).toHaveLength(4);
   });
 
   it('never removes another package\'s elements', () => {

@@ -73,6 +73,17 @@ describe('strata deploy', () => {
     expect(entry?.detail).toMatchObject({ door: 'cli', plan: expect.arrayContaining(['adds role fleet_manager [role]']) });
   });
 
+  it('prints under a changed role which access changed', async () => {
+    const dir = path.join(work, 'roles');
+    writeFileSync(path.join(dir, 'roles', 'fleet_manager.json'), JSON.stringify({ name: 'fleet_manager', objects: { depot: { read: 'all', update: 'own' } }, fields: { 'depot.city': 'read' }, abilities: ['manageUsers', 'export'] }));
+    const r = await runCli(['deploy', dir, '--dry-run'], env);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => l.includes('changes role fleet_manager'));
+    expect(at, r.stdout).toBeGreaterThan(-1);
+    expect(lines.slice(at + 1, at + 4).map((l) => l.trim())).toEqual(['depot update none → own', 'field depot.city default → read', 'ability export added']);
+  });
+
   it('refuses a type change that stored values cannot take, with the count, exit 1', async () => {
     await db.knex.raw(`insert into crm.vehicle (plate) values ('AB-123'), ('CD-456')`);
     const dir = writePackage(path.join(work, 'p2'), [vehicle('integer')], '1.1.0');

@@ -28,10 +28,26 @@ export function parseEvent(data: unknown, fallbackType?: string): RecordEventMes
   }
 }
 
-/** Calls `onEvent` for every record event the caller may see, while mounted. */
-export function useRecordEvents(onEvent: (e: RecordEventMessage) => void, enabled = true): void {
+/** The registry version of a `metadata.changed` event, if the data is one. */
+export function parseMetadataChanged(data: unknown): number | undefined {
+  if (typeof data !== 'string') return undefined;
+  try {
+    const v = JSON.parse(data) as { type?: unknown; version?: unknown };
+    return v.type === 'metadata.changed' && typeof v.version === 'number' ? v.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Calls `onEvent` for every record event the caller may see, while mounted, and
+ * `onMetadataChanged` with the new registry version after a deploy.
+ */
+export function useRecordEvents(onEvent: (e: RecordEventMessage) => void, enabled = true, onMetadataChanged?: (version: number) => void): void {
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const metaHandler = useRef(onMetadataChanged);
+  metaHandler.current = onMetadataChanged;
   useEffect(() => {
     if (!enabled || typeof EventSource === 'undefined') return;
     let source: EventSource | undefined;
@@ -45,6 +61,10 @@ export function useRecordEvents(onEvent: (e: RecordEventMessage) => void, enable
       if (e) handler.current(e);
     };
     for (const t of TYPES) source.addEventListener(t, listener);
+    source.addEventListener('metadata.changed', (m: MessageEvent) => {
+      const version = parseMetadataChanged(m.data);
+      if (version !== undefined) metaHandler.current?.(version);
+    });
     source.addEventListener('message', listener);
     // The browser reconnects by itself (with Last-Event-ID); a refused stream stays closed.
     source.onerror = () => {};
