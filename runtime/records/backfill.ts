@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { DATA_SCHEMA } from '../db/names.ts';
 import type { RegistryDoc } from '../metadata/deployed.ts';
+import { ADMIN_ROLE } from '../security/roles.ts';
 import type { Caller } from './context.ts';
 import { recomputeAllRollups, rollupsOver } from './rollups.ts';
 import { computeFormulas } from './steps.ts';
@@ -12,7 +13,7 @@ import { computeFormulas } from './steps.ts';
 const BATCH = 2000;
 /** Rollups over rollups (order lines → orders → accounts) followed at most this far up. */
 const MAX_CHAIN = 8;
-const SYSTEM_CALLER: Caller = { id: '00000000-0000-0000-0000-000000000000', roles: ['admin'] };
+const SYSTEM_CALLER: Caller = { id: '00000000-0000-0000-0000-000000000000', roles: [ADMIN_ROLE] };
 
 async function recomputeFormulas(trx: Knex.Transaction, registry: RegistryDoc, name: string): Promise<void> {
   const object = registry.objects.find((o) => o.name === name);

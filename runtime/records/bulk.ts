@@ -45,12 +45,11 @@ import { parentRefs, refreshRollups } from './rollups.ts';
 import type { Values } from './steps.ts';
 import { updateRecord } from './update.ts';
 import { writePlan, type WritePlan } from './write-plan.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 /** Rows per INSERT statement. */
 export { MAX_BULK_RECORDS, parseBulkRequest, type BulkOperation, type BulkRequest } from './bulk-request.ts';
 export const INSERT_CHUNK = 500;
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface BulkError { status: number; code: string; message: string; errors?: FieldProblem[] }
 
@@ -295,7 +294,7 @@ function keyOf(field: DeployedField, v: unknown): string | undefined {
     return typeof v === 'number' && Math.abs(v) < limit ? String(v) : undefined;
   }
   if (typeof v !== 'string' || v === '' || v.includes('\u0000')) return undefined;
-  if (field.type === 'reference') return UUID_RE.test(v) ? v.toLowerCase() : undefined;
+  if (field.type === 'reference') return isUuid(v) ? v.toLowerCase() : undefined;
   return v;
 }
 

@@ -17,6 +17,7 @@ import { enqueueJobs } from './jobs.ts';
 import type { SaveItem } from './seams.ts';
 import { applyDefaults, checkInput, computeFormulas, validateRecord, type Values } from './steps.ts';
 import type { WritePlan } from './write-plan.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 /** A record on its way through the pipeline. */
 export interface PendingCreate extends SaveItem {
@@ -106,14 +107,12 @@ export async function enqueueCreateJobs(ctx: RecordContext, plan: WritePlan, trx
   await enqueueJobs(trx, plan.object, jobs.flatMap((j) => j.jobs(ctx, plan.object, 'create', records)));
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Owners sent with the records must be active users (422), one query for the batch. */
 async function checkOwners(trx: Knex.Transaction, batch: PendingCreate[], fail: Fail): Promise<PendingCreate[]> {
   const sent = new Set<string>();
   for (const p of batch) if (p.ownerSent) sent.add(String(p.values.ownerId).toLowerCase());
   if (!sent.size) return batch;
-  const ids = [...sent].filter((id) => UUID_RE.test(id));
+  const ids = [...sent].filter((id) => isUuid(id));
   const { rows } = ids.length
     ? await trx.raw(`SELECT id FROM ${SYSTEM_SCHEMA}.users WHERE id = ANY(?::uuid[]) AND active`, [ids])
     : { rows: [] };

@@ -7,8 +7,7 @@ import { objectOf, type RecordContext } from './context.ts';
 import { expandRecords } from './expand.ts';
 import { loadRow } from './load.ts';
 import { toRecord, type ApiRecord } from './serialize.ts';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../metadata/record-schema.ts';
 
 /**
  * The statement that reads a live record by id, compiled once per deployed object: used for
@@ -33,7 +32,7 @@ export async function getRecord(ctx: RecordContext, objectName: string, id: stri
   const object = objectOf(ctx, objectName);
   let row: Record<string, unknown> | undefined;
   if (ctx.access.rows(object, 'read') === 'all') {
-    if (typeof id !== 'string' || !UUID_RE.test(id)) throw notFound(`No ${object.label ?? object.name} with id ${String(id).slice(0, 40)}`);
+    if (typeof id !== 'string' || !isUuid(id)) throw notFound(`No ${object.label ?? object.name} with id ${String(id).slice(0, 40)}`);
     const query = readAllQuery(ctx, object);
     row = (await runNative(ctx.knex, query, [id, query.bindings[1]]))[0];
     if (!row) throw notFound(`No ${object.label ?? object.name} with id ${String(id).slice(0, 40)}`);

@@ -5,8 +5,7 @@ import { forbidden, notFound } from '../errors.ts';
 import type { DeployedObject } from '../metadata/deployed.ts';
 import type { RecordAction } from '../security/access.ts';
 import type { RecordContext } from './context.ts';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../../metadata/record-schema.ts';
 
 export interface LoadOptions {
   action: RecordAction;
@@ -17,7 +16,7 @@ export interface LoadOptions {
 
 export async function loadRow(db: Knex | Knex.Transaction, ctx: RecordContext, object: DeployedObject, id: unknown, opts: LoadOptions): Promise<Record<string, unknown>> {
   const missing = () => notFound(`No ${object.label ?? object.name} with id ${String(id).slice(0, 40)}`);
-  if (typeof id !== 'string' || !UUID_RE.test(id)) throw missing();
+  if (typeof id !== 'string' || !isUuid(id)) throw missing();
   const rows = ctx.access.rows(object, opts.action);
   // A record the caller may not even read is reported as missing, never as forbidden.
   if (rows === 'none') {

@@ -83,7 +83,7 @@ export function keyRoles(ownerRoles: string[], keyRole: string | null): string[]
 }
 
 export async function revokeApiKey(knex: Knex, actor: User, id: string): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('No such API key');
+  if (!isUuid(id)) throw notFound('No such API key');
   const { rowCount } = await knex.raw(
     `UPDATE ${T} SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL AND (user_id = ? OR ?)`,
     [id, actor.id, isAdmin(actor)],

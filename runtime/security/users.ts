@@ -5,6 +5,7 @@ import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { StrataError, type FieldProblem } from '../errors.ts';
 import { hashPassword, passwordProblems } from './passwords.ts';
 import { ADMIN_ROLE } from './roles.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 export interface User {
   id: string;
@@ -23,8 +24,6 @@ interface UserRow {
 
 const T = `${SYSTEM_SCHEMA}.users`;
 const EMAIL_RE = /^[^@\s]+@[^@\s]+$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function toUser(r: UserRow): User {
   return { id: r.id, email: r.email, name: r.name, roles: r.roles, managerId: r.manager_id, active: r.active, mfaEnabled: r.mfa_enabled };
 }
@@ -77,7 +76,7 @@ export async function findUserByEmail(knex: Knex, email: string): Promise<(User 
 }
 
 export async function findUserById(knex: Knex, id: string): Promise<User | undefined> {
-  if (!UUID_RE.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const { rows } = await knex.raw(`SELECT * FROM ${T} WHERE id = ?`, [id]);
   return rows[0] ? toUser(rows[0] as UserRow) : undefined;
 }
@@ -110,7 +109,7 @@ export async function ensureFirstAdmin(knex: Knex, env: NodeJS.ProcessEnv): Prom
  * the user's sessions and revokes their API keys at once.
  */
 export async function updateUser(knex: Knex, id: string, input: Record<string, unknown>, knownRoles: string[]): Promise<User> {
-  if (!UUID_RE.test(id)) throw new StrataError(404, 'not_found', 'No such user');
+  if (!isUuid(id)) throw new StrataError(404, 'not_found', 'No such user');
   const allowed = new Set(['name', 'role', 'roles', 'manager', 'active', 'password']);
   const problems: FieldProblem[] = [];
   for (const k of Object.keys(input)) if (!allowed.has(k)) problems.push({ field: k, code: 'unknown_field', message: `Users have no field ${k}` });
@@ -129,7 +128,7 @@ export async function updateUser(knex: Knex, id: string, input: Record<string, u
     else set.active = input.active;
   }
   if (input.manager !== undefined) {
-    if (input.manager !== null && (typeof input.manager !== 'string' || !UUID_RE.test(input.manager))) problems.push({ field: 'manager', code: 'type', message: 'manager is a user id or null' });
+    if (input.manager !== null && (typeof input.manager !== 'string' || !isUuid(input.manager))) problems.push({ field: 'manager', code: 'type', message: 'manager is a user id or null' });
     else if (input.manager === id) problems.push({ field: 'manager', code: 'cycle', message: 'A user cannot manage themselves' });
     else set.manager_id = input.manager;
   }

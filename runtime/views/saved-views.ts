@@ -7,9 +7,9 @@
 import type { Knex } from 'knex';
 import { SYSTEM_SCHEMA } from '../db/names.ts';
 import { StrataError, forbidden, notFound, type FieldProblem } from '../errors.ts';
+import { isUuid } from '../../metadata/record-schema.ts';
 
 const T = `${SYSTEM_SCHEMA}.saved_views`;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_FILTER_BYTES = 20_000;
 
 export interface SavedView {
@@ -95,7 +95,7 @@ export async function saveView(knex: Knex, viewer: Viewer, object: string, input
 }
 
 export async function deleteSavedView(knex: Knex, viewer: Viewer, object: string, id: string): Promise<void> {
-  if (!UUID_RE.test(id)) throw notFound('No such view');
+  if (!isUuid(id)) throw notFound('No such view');
   const { rows } = await knex.raw(`SELECT owner_id FROM ${T} WHERE id = ? AND object = ?`, [id, object]);
   const row = rows[0] as { owner_id: string | null } | undefined;
   // Someone else's personal view is as good as absent.
