@@ -2,14 +2,15 @@
  * The end-user frame: top bar (menu, global search, user menu), navigation built from the
  * metadata the caller may see, and the screens. On a phone the navigation is a drawer.
  */
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import {
-  AppBar, Box, Drawer, IconButton, List, ListItem, ListItemButton, ListItemText, ListSubheader,
+  AppBar, Box, Drawer, IconButton, InputBase, List, ListItem, ListItemButton, ListItemText, ListSubheader,
   Menu, MenuItem, Toolbar, Typography, useMediaQuery, Alert,
 } from '@mui/material';
 import { useTheme } from '@mui/material/styles';
 import MenuIcon from '@mui/icons-material/Menu';
+import SearchIcon from '@mui/icons-material/Search';
 import AccountCircle from '@mui/icons-material/AccountCircle';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
@@ -20,7 +21,6 @@ import { MAIN_ID, SkipLink } from '../SkipLink.tsx';
 import { usePageTitle } from '../usePageTitle.ts';
 import { Home } from './Home.tsx';
 import { LiveLists } from './LiveLists.tsx';
-import { GlobalSearch } from './GlobalSearch.tsx';
 
 const ListPage = lazy(() => import('./list/ListPage.tsx'));
 const RecordPage = lazy(() => import('./record/RecordPage.tsx'));
@@ -78,6 +78,21 @@ function UserMenu() {
         <MenuItem onClick={signOut}>Sign out</MenuItem>
       </Menu>
     </>
+  );
+}
+
+function GlobalSearch() {
+  const [q, setQ] = useState('');
+  const navigate = useNavigate();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (q.trim()) navigate(`/app/search?q=${encodeURIComponent(q.trim())}`);
+  };
+  return (
+    <Box component="form" role="search" onSubmit={submit} sx={{ display: 'flex', alignItems: 'center', bgcolor: 'rgba(255,255,255,0.15)', borderRadius: 1, px: 1, flex: '0 1 420px', minWidth: 0 }}>
+      <SearchIcon aria-hidden sx={{ mr: 1 }} />
+      <InputBase inputProps={{ 'aria-label': 'Search' }} placeholder="Search records" value={q} onChange={(e) => setQ(e.target.value)} sx={{ color: 'inherit', flex: 1, minWidth: 0 }} />
+    </Box>
   );
 }
 
