@@ -18,6 +18,7 @@ import { loadRegistry } from './metadata/registry-store.ts';
 import { StrataError } from './errors.ts';
 import { backfillComputed } from './records/backfill.ts';
 import { RecordSeams } from './records/seams.ts';
+import type { ExtensionInvoker } from './extensions/invoker.ts';
 import { flushNotifications } from './records/notifications.ts';
 import { deployBundle, type DeployOptions, type DeployResult } from './schema/deploy.ts';
 import { SYSTEM_ACTOR } from './security/actor.ts';
@@ -35,6 +36,8 @@ export interface Engine {
    * server registers workflows' and extensions' implementations here; runtime never imports them.
    */
   seams: RecordSeams;
+  /** Extension code (extensions/host), set by the server; undefined where none runs (CLI). */
+  extensions?: ExtensionInvoker;
   deploy(bundle: unknown, opts?: DeployOptions): Promise<DeployResult>;
   close(): Promise<void>;
 }
